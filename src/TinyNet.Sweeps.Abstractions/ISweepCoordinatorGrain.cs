@@ -1,0 +1,31 @@
+using TinyNet.Sweeps.Domain.Ranking;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Abstractions;
+
+/// <summary>
+/// One per sweep (keyed by sweep id): creates the sweep's trial grains, keeps every training worker of the
+/// cluster busy and no more, collects the results and ranks them.
+/// </summary>
+[Alias("TinyNet.Sweeps.ISweepCoordinatorGrain")]
+public interface ISweepCoordinatorGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the sweep; returns as soon as the first trials are dispatched. Starting again is a no-op.</summary>
+    [Alias("Start")]
+    Task Start(SweepLaunch launch);
+
+    /// <summary>Called by a trial grain when its trial has finished, whatever the outcome.</summary>
+    [Alias("ReportResult")]
+    Task ReportResult(TrialResult result);
+
+    /// <summary>Counts, plus the results recorded since <paramref name="cursor"/> (the count of results already seen).</summary>
+    [Alias("GetProgress")]
+    Task<SweepProgress> GetProgress(int cursor);
+
+    [Alias("GetRanking")]
+    Task<SweepRanking> GetRanking();
+
+    /// <summary>Stops dispatching new trials; trials already training finish and are still recorded.</summary>
+    [Alias("Cancel")]
+    Task Cancel();
+}

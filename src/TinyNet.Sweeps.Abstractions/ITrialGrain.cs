@@ -1,0 +1,28 @@
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Abstractions;
+
+/// <summary>
+/// Owns one trial (keyed by <c>{sweepId}/{trialId}</c>): its configuration, its state and its result.
+/// Training can take minutes, so <see cref="Start"/> returns at once and the grain reports back to its
+/// coordinator when the trial is done rather than holding a call open.
+/// </summary>
+[Alias("TinyNet.Sweeps.ITrialGrain")]
+public interface ITrialGrain : IGrainWithStringKey
+{
+    [Alias("Start")]
+    Task Start(TrialAssignment assignment);
+
+    [Alias("GetSnapshot")]
+    Task<TrialSnapshot> GetSnapshot();
+
+    static string KeyFor(string sweepId, string trialId) => $"{sweepId}/{trialId}";
+}
+
+/// <summary>A silo-pinned grain that tells the coordinator how many trials its silo trains at once.</summary>
+[Alias("TinyNet.Sweeps.ISiloCapacityGrain")]
+public interface ISiloCapacityGrain : IGrainWithStringKey
+{
+    [Alias("GetWorkerCount")]
+    Task<int> GetWorkerCount();
+}

@@ -1,0 +1,43 @@
+using TinyNet.Sweeps.Domain.Sweeps;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Abstractions;
+
+/// <summary>What a client hands a coordinator: the trials to run and the results it already has (a resume).</summary>
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepLaunch")]
+public sealed record SweepLaunch(
+    [property: Id(0)] string Name,
+    [property: Id(1)] MetricSpec Metric,
+    [property: Id(2)] IReadOnlyList<TrialSpec> Trials,
+    [property: Id(3)] IReadOnlyList<TrialResult> PriorResults,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Labels);
+
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.TrialAssignment")]
+public sealed record TrialAssignment(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] TrialSpec Trial);
+
+public enum SweepState { NotStarted, Running, Completed, Cancelled }
+
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepProgress")]
+public sealed record SweepProgress(
+    [property: Id(0)] SweepState State,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Completed,
+    [property: Id(3)] int Diverged,
+    [property: Id(4)] int Failed,
+    [property: Id(5)] int Running,
+    [property: Id(6)] IReadOnlyList<TrialResult> NewResults,
+    [property: Id(7)] int Cursor)
+{
+    public int Finished => Completed + Diverged + Failed;
+    public bool IsOver => State is SweepState.Completed or SweepState.Cancelled && Running == 0;
+}
+
+public enum TrialPhase { Idle, Training, Finished }
+
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.TrialSnapshot")]
+public sealed record TrialSnapshot(
+    [property: Id(0)] TrialPhase Phase,
+    [property: Id(1)] int Attempts,
+    [property: Id(2)] TrialResult? Result);

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace TinyNet.Sweeps.Cli;
+
+/// <summary>The tinynet-sweeps command line. Output and error writers are parameters so tests can run it in-process.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var io = new CliIO(output ?? Console.Out, error ?? Console.Error);
+        var root = new RootCommand("TinyNet.Sweeps: hyperparameter sweeps of TinyNet on an Orleans cluster, ranked by loss and calibration.")
+        {
+            ValidateCommand.Create(io),
+            RunCommand.Create(io),
+            BenchmarkCommand.Create(io),
+        };
+        try
+        {
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var e in parse.Errors) io.Error.WriteLine($"error: {e.Message}");
+                io.Error.WriteLine("Run 'tinynet-sweeps --help' for the commands and options.");
+                return ExitCodes.InvalidInput;
+            }
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Output, Error = io.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            io.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("TINYNET_DEBUG") is null)
+        {
+            io.Error.WriteLine($"error: {e.GetType().Name}: {e.Message} (set TINYNET_DEBUG=1 for the stack trace)");
+            return ExitCodes.Failure;
+        }
+    }
+}
+
+/// <summary>Where a command writes: results and tables to <see cref="Output"/>, logs and errors to <see cref="Error"/>.</summary>
+public sealed class CliIO(TextWriter output, TextWriter error)
+{
+    public TextWriter Output { get; } = output;
+    public TextWriter Error { get; } = error;
+
+    public IAnsiConsole Console { get; } = CreateConsole(output);
+
+    private static IAnsiConsole CreateConsole(TextWriter output)
+    {
+        bool terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        // Logs and pipes have no width of their own: don't squeeze tables into 80 columns there.
+        if (!terminal) console.Profile.Width = 240;
+        return console;
+    }
+}
+
+/// <summary>A refusal of the user's input with a message that says what is allowed; printed without a stack trace.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+using TinyNet.Sweeps.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using Serilog;
+using TinyNet.Sweeps.Abstractions;
+
+namespace TinyNet.Sweeps.Cli;
+
+/// <summary>Plain progress lines in the log, every few seconds and once at the end.</summary>
+internal sealed class ProgressPrinter(int total) : IProgress<SweepProgress>
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(3);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TimeSpan _lastPrint = TimeSpan.Zero;
+    private int _firstFinished = -1;
+    private int _lastFinished = -1;
+
+    public void Report(SweepProgress progress)
+    {
+        if (_firstFinished < 0) _firstFinished = progress.Finished; // results reused from disk don't count toward speed
+        bool over = progress.IsOver;
+        if (!over && _clock.Elapsed - _lastPrint < Period) return;
+        if (progress.Finished == _lastFinished && !over) return;
+        _lastPrint = _clock.Elapsed;
+        _lastFinished = progress.Finished;
+        double rate = (progress.Finished - _firstFinished) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
+        int left = total - progress.Finished;
+        string eta = rate > 0 && left > 0 ? $", ~{TimeSpan.FromSeconds(Math.Ceiling(left / rate)):g} left" : "";
+        Log.Information("{Finished}/{Total} trials finished ({Completed} completed, {Diverged} diverged, {Failed} failed), {Running} running, {Rate:0.0} trials/s{Eta}",
+            progress.Finished, total, progress.Completed, progress.Diverged, progress.Failed, progress.Running, rate, eta);
+    }
+}

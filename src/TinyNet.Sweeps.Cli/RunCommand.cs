@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+using TinyNet.Sweeps.Hosting;
+
+namespace TinyNet.Sweeps.Cli;
+
+internal static class RunCommand
+{
+    public static Command Create(CliIO io)
+    {
+        var file = new Argument<string>("FILE") { Description = "The sweep file (YAML, W&B syntax)." };
+        var output = new Option<string?>("--out") { Description = "Output folder; default results/<sweep name>/. Trials already there are reused." };
+        var silos = new Option<int>("--silos") { Description = "Silos of the embedded cluster.", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int?>("--workers") { Description = "Training workers per silo; default: the cores shared among the silos." };
+        var top = new Option<int>("--top") { Description = "Rows of the ranking printed (all rows are in ranking.md).", DefaultValueFactory = _ => 20 };
+        var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." };
+        var telemetry = new Option<string?>("--telemetry") { Description = "OpenTelemetry exporter: none, console or otlp (default from TINYNET_TELEMETRY__EXPORTER or appsettings.json, else none)." };
+        var otlpEndpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint, e.g. http://localhost:4317." };
+        var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
+
+        var command = new Command("run", "Run a sweep on an embedded Orleans cluster in this process and print the ranked configurations.")
+        {
+            file, output, silos, workers, top, logJson, telemetry, otlpEndpoint, verbose,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            if (parse.GetValue(silos) < 1) throw new UsageException($"--silos must be at least 1 (got {parse.GetValue(silos)}).");
+            if (parse.GetValue(workers) is < 1) throw new UsageException($"--workers must be at least 1 (got {parse.GetValue(workers)}).");
+            var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
+
+            var loaded = SweepLoading.Load(parse.GetValue(file)!, io);
+            if (loaded is null) return ExitCodes.InvalidInput;
+            string outDir = parse.GetValue(output) ?? Path.Combine("results", loaded.Request.Name);
+
+            Log.Logger = Observability.CreateLogger(new LogOptions
+            {
+                Level = parse.GetValue(verbose) ? LogEventLevel.Debug : LogEventLevel.Information,
+                JsonFile = parse.GetValue(logJson),
+            });
+            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCtrlC = (_, e) =>
+            {
+                // First Ctrl-C: finish the running trials and save everything. A second one kills the process.
+                if (cancel.IsCancellationRequested) return;
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += onCtrlC;
+            try
+            {
+                await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
+                {
+                    Silos = parse.GetValue(silos),
+                    WorkersPerSilo = parse.GetValue(workers),
+                    Telemetry = telemetryOptions,
+                });
+                Log.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
+                var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
+                var outcome = await runner.RunAsync(loaded.Request, outDir, new ProgressPrinter(loaded.Request.Trials.Count), cancel.Token);
+
+                io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top)));
+                if (outcome.Ranking.Rows.Count > parse.GetValue(top))
+                    io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
+                io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +
+                                    "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
+                return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCtrlC;
+                await Log.CloseAndFlushAsync();
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using TinyNet.Sweeps.Domain.Ranking;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Domain.Export;
+
+/// <summary>Writes a ranking as ranking.csv, ranking.json and ranking.md: the same rows, in the same order.</summary>
+public static class RankingExporter
+{
+    public const string CsvFile = "ranking.csv";
+    public const string JsonFile = "ranking.json";
+    public const string MarkdownFile = "ranking.md";
+
+    /// <summary>The sweep file's parameter names, in the order every table shows them.</summary>
+    public static IReadOnlyList<string> ParameterNames { get; } =
+    [
+        "activation", "optimizer", "learning_rate", "momentum", "weight_decay", "noise_level",
+        "clean_ratio", "epochs", "batch_size", "hidden_units", "loss",
+    ];
+
+    public static void WriteAll(SweepRanking ranking, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, CsvFile), ToCsv(ranking));
+        File.WriteAllText(Path.Combine(directory, JsonFile), ToJson(ranking));
+        File.WriteAllText(Path.Combine(directory, MarkdownFile), ToMarkdown(ranking));
+    }
+
+    /// <summary>The configuration as the sweep file would write it, keyed by parameter name.</summary>
+    public static IReadOnlyDictionary<string, string> Parameters(TrialConfig config)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["activation"] = Word(config.Activation),
+            ["optimizer"] = Word(config.Optimizer),
+            ["learning_rate"] = config.LearningRate.ToString("R", c),
+            ["momentum"] = config.Momentum.ToString("R", c),
+            ["weight_decay"] = config.WeightDecay.ToString("R", c),
+            ["noise_level"] = config.NoiseLevel.ToString("R", c),
+            ["clean_ratio"] = config.CleanRatio.ToString("R", c),
+            ["epochs"] = config.Epochs.ToString(c),
+            ["batch_size"] = config.BatchSize.ToString(c),
+            ["hidden_units"] = config.HiddenUnits.ToString(c),
+            ["loss"] = Word(config.Loss),
+        };
+    }
+
+    private static string Word<T>(T value) where T : struct, Enum =>
+        JsonSerializer.Serialize(value, SweepJson.Options).Trim('"');
+
+    public static string ToCsv(SweepRanking ranking)
+    {
+        var c = CultureInfo.InvariantCulture;
+        using var text = new StringWriter(c);
+        using (var csv = CsvWriter.Create(text, new CsvWriterOptions(), true))
+        {
+            csv.WriteHeader(Headers().ToArray());
+            foreach (var row in ranking.Rows)
+            {
+                var parameters = Parameters(row.Config);
+                var fields = new List<string> { row.Rank.ToString(c), row.Label ?? "", row.ConfigKey };
+                fields.AddRange(ParameterNames.Select(name => parameters[name]));
+                fields.AddRange([row.Trials.ToString(c), row.Completed.ToString(c), row.Diverged.ToString(c), row.Failed.ToString(c)]);
+                foreach (string metric in MetricNames.All)
+                {
+                    bool has = row.Metrics.TryGetValue(metric, out var s);
+                    fields.Add(has ? s!.Mean.ToString("R", c) : "");
+                    fields.Add(has ? s!.StdDev.ToString("R", c) : "");
+                }
+                csv.WriteRecord(fields.ToArray());
+            }
+        }
+        return text.ToString();
+    }
+
+    private static IEnumerable<string> Headers()
+    {
+        yield return "rank";
+        yield return "label";
+        yield return "config_key";
+        foreach (string name in ParameterNames) yield return name;
+        yield return "trials";
+        yield return "completed";
+        yield return "diverged";
+        yield return "failed";
+        foreach (string metric in MetricNames.All)
+        {
+            yield return metric + "_mean";
+            yield return metric + "_std";
+        }
+    }
+
+    public static string ToJson(SweepRanking ranking)
+    {
+        var document = new
+        {
+            ranking.Name,
+            Metric = new { ranking.Metric.Name, Goal = ranking.Metric.Goal.ToString().ToLowerInvariant() },
+            Rows = ranking.Rows.Select(row => new
+            {
+                row.Rank,
+                row.Label,
+                row.ConfigKey,
+                row.Config,
+                row.Seeds,
+                row.Trials,
+                row.Completed,
+                row.Diverged,
+                row.Failed,
+                Metrics = row.Metrics.ToDictionary(
+                    m => m.Key, m => new { mean = m.Value.Mean, std = m.Value.StdDev, n = m.Value.N }),
+            }),
+        };
+        return JsonSerializer.Serialize(document, SweepJson.Indented) + "\n";
+    }
+
+    public static string ToMarkdown(SweepRanking ranking)
+    {
+        var md = new StringBuilder();
+        string goal = ranking.Metric.Goal.ToString().ToLowerInvariant();
+        md.AppendLine($"# Sweep `{ranking.Name}`").AppendLine();
+        md.AppendLine($"Ranked by `{ranking.Metric.Name}` ({goal}), ties broken by `eval_loss`; mean ± standard deviation over seeds.")
+          .AppendLine();
+        var columns = new List<string> { "rank", "label", "activation", "optimizer", "learning_rate", "weight_decay",
+            "noise_level", "clean_ratio", "epochs", "batch_size", "hidden_units", "n" };
+        columns.AddRange(MetricNames.All);
+        md.AppendLine("| " + string.Join(" | ", columns) + " |");
+        md.AppendLine("|" + string.Concat(columns.Select(_ => "---|")));
+        foreach (var row in ranking.Rows)
+        {
+            var p = Parameters(row.Config);
+            var cells = new List<string>
+            {
+                row.Rank.ToString(CultureInfo.InvariantCulture), row.Label ?? row.ConfigKey, p["activation"], p["optimizer"],
+                p["learning_rate"], p["weight_decay"], p["noise_level"], p["clean_ratio"], p["epochs"], p["batch_size"],
+                p["hidden_units"], CountCell(row),
+            };
+            cells.AddRange(MetricNames.All.Select(m => row.Metrics.TryGetValue(m, out var s) ? FormatSummary(s) : "—"));
+            md.AppendLine("| " + string.Join(" | ", cells) + " |");
+        }
+        return md.ToString();
+    }
+
+    /// <summary>"5", or "3 (2 diverged)" when some seeds did not complete.</summary>
+    public static string CountCell(RankedConfiguration row)
+    {
+        var notes = new List<string>();
+        if (row.Diverged > 0) notes.Add($"{row.Diverged} diverged");
+        if (row.Failed > 0) notes.Add($"{row.Failed} failed");
+        return notes.Count == 0 ? row.Completed.ToString(CultureInfo.InvariantCulture) : $"{row.Completed} ({string.Join(", ", notes)})";
+    }
+
+    public static string FormatSummary(MetricSummary s) =>
+        s.N > 1 ? string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.0000} ± {s.StdDev:0.0000}")
+                : string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.0000}");
+}

@@ -1,0 +1,52 @@
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Domain.Export;
+
+/// <summary>
+/// One line of trials.jsonl. Its field names are a public interface that users' scripts read:
+/// extend, never rename.
+/// </summary>
+public sealed record TrialRecord(
+    string Id,
+    string ConfigKey,
+    string? Label,
+    TrialConfig Config,
+    int Seed,
+    TrialStatus Status,
+    IReadOnlyDictionary<string, double>? Metrics,
+    IReadOnlyList<StressCaseResult>? Stress,
+    IReadOnlyList<double> LossHistory,
+    NetworkWeights? Weights,
+    string Silo,
+    long DurationMs,
+    int Attempts,
+    string? Error,
+    int Index)
+{
+    public static TrialRecord From(TrialResult result, string? label) => new(
+        result.Trial.Id,
+        result.Trial.ConfigKey,
+        label,
+        result.Trial.Config,
+        result.Trial.Seed,
+        result.Outcome.Status,
+        result.Outcome.Metrics is { } m ? MetricNames.All.ToDictionary(n => n, n => m.Get(n)) : null,
+        result.Outcome.Stress,
+        result.Outcome.LossHistory,
+        result.Outcome.Weights,
+        result.Silo,
+        result.DurationMs,
+        result.Attempts,
+        result.Outcome.Error,
+        result.Trial.Index);
+
+    public TrialResult ToResult()
+    {
+        TrialMetrics? metrics = Metrics is null ? null : new TrialMetrics(
+            Metrics[MetricNames.FinalLoss], Metrics[MetricNames.EvalLoss], Metrics[MetricNames.EvalAccuracy],
+            Metrics[MetricNames.Brier], Metrics[MetricNames.CalibrationError], Metrics[MetricNames.ClearConfidence],
+            Metrics[MetricNames.AmbiguousConfidence]);
+        var outcome = new TrainingOutcome(Status, LossHistory, metrics, Stress, Weights, Error);
+        return new TrialResult(new TrialSpec(Id, ConfigKey, Index, Config, Seed), outcome, Silo, DurationMs, Attempts);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Domain.Sweeps;
+
+internal enum ParamType { Choice, Int, Float }
+
+/// <summary>The values a parameter can train with, e.g. [0, 1) for momentum.</summary>
+internal sealed record ParamBounds(double Min, bool MinInclusive, double Max, bool MaxInclusive)
+{
+    public bool Contains(double v) =>
+        !double.IsNaN(v) && (v > Min || (MinInclusive && v == Min)) && (v < Max || (MaxInclusive && v == Max));
+
+    /// <summary>Whether a support [lo, hi] (ends possibly only approached) lies inside the bounds.</summary>
+    public bool ContainsRange(double lo, bool loOpen, double hi, bool hiOpen) =>
+        (lo > Min || (lo == Min && (MinInclusive || loOpen))) && (hi < Max || (hi == Max && (MaxInclusive || hiOpen)));
+
+    public string Describe()
+    {
+        var c = CultureInfo.InvariantCulture;
+        bool noMax = double.IsPositiveInfinity(Max) || Max >= int.MaxValue;
+        if (noMax)
+            return (MinInclusive ? ">= " : "> ") + Min.ToString(c);
+        return $"in {(MinInclusive ? "[" : "(")}{Min.ToString(c)}, {Max.ToString(c)}{(MaxInclusive ? "]" : ")")}";
+    }
+}
+
+internal sealed record KnownParameter(
+    string Name, ParamType Type, IReadOnlyList<string> Choices, ParamBounds Bounds, string Why,
+    Func<TrialConfig, ParamValue, TrialConfig> Apply)
+{
+    public string TypeName => Type switch
+    {
+        ParamType.Choice => "one of " + string.Join(", ", Choices),
+        ParamType.Int => "an integer",
+        _ => "a number",
+    };
+}
+
+/// <summary>TinyNet's hyperparameters as a sweep file names them, with the values each can train with.</summary>
+internal static class ParameterCatalog
+{
+    public const string Seed = "seed";
+
+    private static readonly ParamBounds AnyChoice = new(double.NegativeInfinity, true, double.PositiveInfinity, true);
+    private static ParamBounds AtLeast(double min, bool inclusive = true) => new(min, inclusive, int.MaxValue, true);
+    private static ParamBounds Unit(bool maxInclusive = true) => new(0, true, 1, maxInclusive);
+
+    private static readonly KnownParameter[] All =
+    [
+        new("activation", ParamType.Choice, ["sigmoid", "relu", "tanh"], AnyChoice, "",
+            (c, v) => c with { Activation = Enum.Parse<Activation>(v.Choice!, ignoreCase: true) }),
+        new("optimizer", ParamType.Choice, ["sgd", "adam", "adamw"], AnyChoice, "",
+            (c, v) => c with { Optimizer = Enum.Parse<OptimizerKind>(v.Choice!, ignoreCase: true) }),
+        new("loss", ParamType.Choice, ["mse", "bce"], AnyChoice, "",
+            (c, v) => c with { Loss = Enum.Parse<LossKind>(v.Choice!, ignoreCase: true) }),
+        new("learning_rate", ParamType.Float, [], new(0, false, double.PositiveInfinity, true), "a step of zero or against the gradient does not learn",
+            (c, v) => c with { LearningRate = v.Number!.Value }),
+        new("momentum", ParamType.Float, [], Unit(maxInclusive: false), "momentum 1 or more never forgets old gradients and diverges",
+            (c, v) => c with { Momentum = v.Number!.Value }),
+        new("weight_decay", ParamType.Float, [], new(0, true, double.PositiveInfinity, true), "negative decay pushes weights to grow",
+            (c, v) => c with { WeightDecay = v.Number!.Value }),
+        new("noise_level", ParamType.Float, [], Unit(), "it is a fraction of the pixel range",
+            (c, v) => c with { NoiseLevel = v.Number!.Value }),
+        new("clean_ratio", ParamType.Float, [], Unit(), "it is a fraction of each batch",
+            (c, v) => c with { CleanRatio = v.Number!.Value }),
+        new("epochs", ParamType.Int, [], AtLeast(1), "a trial needs at least one optimiser step",
+            (c, v) => c with { Epochs = (int)v.Number!.Value }),
+        new("batch_size", ParamType.Int, [], AtLeast(2), "a batch needs at least two examples",
+            (c, v) => c with { BatchSize = (int)v.Number!.Value }),
+        new("hidden_units", ParamType.Int, [], AtLeast(1), "the hidden layer needs at least one unit",
+            (c, v) => c with { HiddenUnits = (int)v.Number!.Value }),
+        new(Seed, ParamType.Int, [], AtLeast(0), "seeds are non-negative",
+            (c, _) => c),
+    ];
+
+    private static readonly Dictionary<string, KnownParameter> ByName = All.ToDictionary(p => p.Name);
+
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];
+
+    /// <summary>Names people use in other tools, mapped to ours.</summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>
+    {
+        ["lr"] = "learning_rate", ["learningrate"] = "learning_rate", ["eta"] = "learning_rate", ["step_size"] = "learning_rate",
+        ["wd"] = "weight_decay", ["l2"] = "weight_decay", ["decay"] = "weight_decay",
+        ["hidden"] = "hidden_units", ["hidden_size"] = "hidden_units", ["n_hidden"] = "hidden_units",
+        ["hidden_dim"] = "hidden_units", ["num_hidden"] = "hidden_units", ["units"] = "hidden_units", ["width"] = "hidden_units",
+        ["batch"] = "batch_size", ["bs"] = "batch_size", ["batchsize"] = "batch_size",
+        ["noise"] = "noise_level", ["sigma_noise"] = "noise_level",
+        ["optim"] = "optimizer", ["opt"] = "optimizer", ["optimiser"] = "optimizer",
+        ["act"] = "activation", ["activation_fn"] = "activation", ["nonlinearity"] = "activation",
+        ["epoch"] = "epochs", ["n_epochs"] = "epochs", ["num_epochs"] = "epochs", ["max_epochs"] = "epochs", ["steps"] = "epochs",
+        ["clean"] = "clean_ratio", ["clean_fraction"] = "clean_ratio", ["mix_ratio"] = "clean_ratio",
+        ["loss_fn"] = "loss", ["criterion"] = "loss", ["objective"] = "loss",
+        ["mom"] = "momentum", ["beta"] = "momentum",
+        ["seeds"] = "seed", ["random_seed"] = "seed",
+    };
+
+    public static bool TryGet(string name, out KnownParameter parameter) => ByName.TryGetValue(name, out parameter!);
+
+    public static string UnknownMessage(string name)
+    {
+        string hint = DidYouMean.Hint(name, Names, Aliases);
+        return $"unknown parameter '{name}'{(hint.Length > 0 ? hint : ".")} Parameters are: {string.Join(", ", Names)}";
+    }
+
+    public static TrialConfig Apply(TrialConfig config, string name, ParamValue value) =>
+        ByName[name].Apply(config, value);
+}

@@ -1,0 +1,61 @@
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Domain.Sweeps;
+
+public enum SweepMethod { Grid, Random }
+
+public enum MetricGoal { Minimize, Maximize }
+
+/// <summary>The metric a sweep ranks trials by. The default is <c>calibration_error</c>, minimized.</summary>
+public sealed record MetricSpec(string Name, MetricGoal Goal)
+{
+    /// <summary>Metric names a sweep file may use (the snake_case names of <see cref="TrialMetrics"/>).</summary>
+    public static IReadOnlyList<string> KnownNames { get; } =
+        ["final_loss", "eval_loss", "eval_accuracy", "brier", "calibration_error", "clear_confidence", "ambiguous_confidence"];
+
+    public static MetricSpec Default { get; } = new("calibration_error", MetricGoal.Minimize);
+}
+
+/// <summary>One problem found in a sweep file; <see cref="Line"/> and <see cref="Column"/> are 1-based.</summary>
+public sealed record SweepDiagnostic(string File, int Line, int Column, string Message)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}: {Message}";
+}
+
+/// <summary>
+/// An explicit configuration from the <c>configurations</c> list: an optional label and plain values
+/// that override the search point's values.
+/// </summary>
+public sealed record SweepConfiguration(string? Label, IReadOnlyDictionary<string, ParamValue> Values)
+{
+    /// <summary>The implicit configuration used when a file has no <c>configurations</c>.</summary>
+    public static SweepConfiguration Empty { get; } = new(null, new Dictionary<string, ParamValue>());
+}
+
+/// <summary>A validated sweep file.</summary>
+/// <param name="RunCap">Grid: keeps the first RunCap grid points. Random: the number of points drawn.
+/// Counted per explicit configuration and before seeds multiply.</param>
+/// <param name="Parameters">Searched parameters sorted by name (W&amp;B order), without <c>seed</c>.</param>
+/// <param name="Configurations">Explicit configurations; one <see cref="SweepConfiguration.Empty"/> when the file has none.</param>
+/// <param name="SamplerSeed">Seed of the random-search sampler.</param>
+public sealed record SweepDefinition(
+    string Name,
+    SweepMethod Method,
+    MetricSpec Metric,
+    int? RunCap,
+    IReadOnlyList<int> Seeds,
+    string SourceFile,
+    IReadOnlyList<ParameterSpec> Parameters,
+    IReadOnlyList<SweepConfiguration> Configurations,
+    int SamplerSeed = 0,
+    string? Description = null,
+    string? Project = null,
+    string? Entity = null);
+
+public sealed record SweepLoadResult(SweepDefinition? Sweep, IReadOnlyList<SweepDiagnostic> Errors, IReadOnlyList<SweepDiagnostic> Warnings)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>A planned trial with the label of the explicit configuration it came from (null if none).</summary>
+public sealed record PlannedTrial(TrialSpec Trial, string? Label);

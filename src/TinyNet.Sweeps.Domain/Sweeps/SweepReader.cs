@@ -1,0 +1,340 @@
+using YamlDotNet.RepresentationModel;
+
+namespace TinyNet.Sweeps.Domain.Sweeps;
+
+/// <summary>Reads the top-level keys of a sweep file into a <see cref="SweepDefinition"/>.</summary>
+internal static class SweepReader
+{
+    private static readonly string[] TopLevelKeys =
+    [
+        "method", "metric", "run_cap", "parameters", "name", "description", "project", "entity",
+        "program", "command", "early_terminate", "controller",
+        "seeds", "configurations", "sampler_seed", // ours
+    ];
+
+    private const int MaxSeeds = 10_000;
+
+    private sealed record Entry(YamlScalarNode Key, YamlNode Value);
+
+    public static SweepDefinition? Read(YamlMappingNode root, string fileName, Diagnostics d)
+    {
+        var entries = new Dictionary<string, Entry>();
+        foreach (var (k, v) in root.Children)
+        {
+            string key = k is YamlScalarNode s ? s.Value ?? "" : "";
+            if (TopLevelKeys.Contains(key))
+                entries[key] = new Entry((YamlScalarNode)k, v);
+            else
+            {
+                string hint = DidYouMean.Hint(key, TopLevelKeys);
+                d.Error(k, $"unknown top-level key '{key}'{(hint.Length > 0 ? hint : ".")} Allowed keys: {string.Join(", ", TopLevelKeys)}");
+            }
+        }
+
+        foreach (string ignored in new[] { "program", "command" })
+        {
+            if (entries.TryGetValue(ignored, out var e))
+                d.Warning(e.Key, $"'{ignored}' is ignored: a sweep file never makes tinynet-sweeps run a command; every trial trains TinyNet in-process");
+        }
+        foreach (string ignored in new[] { "early_terminate", "controller" })
+        {
+            if (entries.TryGetValue(ignored, out var e))
+                d.Warning(e.Key, $"'{ignored}' is accepted for W&B compatibility but ignored: tinynet-sweeps trains every planned trial to the end");
+        }
+
+        bool hasConfigurations = entries.ContainsKey("configurations");
+        SweepMethod? method = ReadMethod(entries.GetValueOrDefault("method"), hasConfigurations, root, d);
+        var metric = ReadMetric(entries.GetValueOrDefault("metric"), d);
+        int? runCap = entries.TryGetValue("run_cap", out var rc) ? ReadInt(rc.Value, "run_cap", 1, int.MaxValue, "a whole number > 0", d) : null;
+        int samplerSeed = entries.TryGetValue("sampler_seed", out var ss) ? ReadInt(ss.Value, "sampler_seed", int.MinValue, int.MaxValue, "an integer", d) ?? 0 : 0;
+        string name = ReadText(entries.GetValueOrDefault("name"), d) ?? Path.GetFileNameWithoutExtension(fileName);
+        string? description = ReadText(entries.GetValueOrDefault("description"), d);
+        string? project = ReadText(entries.GetValueOrDefault("project"), d);
+        string? entity = ReadText(entries.GetValueOrDefault("entity"), d);
+
+        var parameters = ReadParameters(entries.GetValueOrDefault("parameters"), method, d, out var seedParameter);
+        var seeds = ReadSeeds(entries.GetValueOrDefault("seeds"), seedParameter, d);
+        var configurations = hasConfigurations ? ReadConfigurations(entries["configurations"].Value, d) : [SweepConfiguration.Empty];
+
+        if (!entries.ContainsKey("parameters") && !hasConfigurations)
+            d.Error(root, "a sweep needs 'parameters' (a search space) or 'configurations' (explicit configurations), or both");
+        if (method == SweepMethod.Random && runCap is null && !entries.ContainsKey("run_cap"))
+            d.Error(entries.TryGetValue("method", out var m) ? m.Value : root,
+                "method random needs 'run_cap', the number of points to draw (random search never ends on its own)");
+
+        if (d.HasErrors || method is null || parameters is null || seeds is null || configurations is null)
+            return null;
+
+        var sweep = new SweepDefinition(name, method.Value, metric ?? MetricSpec.Default, runCap, seeds, fileName,
+            parameters, configurations, samplerSeed, description, project, entity);
+        return CheckSize(sweep, entries, root, d) ? sweep : null;
+    }
+
+    private static SweepMethod? ReadMethod(Entry? entry, bool hasConfigurations, YamlNode root, Diagnostics d)
+    {
+        if (entry is null)
+        {
+            if (hasConfigurations)
+                return SweepMethod.Grid;
+            d.Error(root, "missing 'method': write 'method: grid' or 'method: random'");
+            return null;
+        }
+        if (YamlScalars.Read(entry.Value, d, "method") is not { } s)
+            return null;
+        switch (s.Text.ToLowerInvariant())
+        {
+            case "grid": return SweepMethod.Grid;
+            case "random": return SweepMethod.Random;
+            case "bayes" or "custom":
+                d.Error(s.Node, $"method {s.Text} is not supported yet; supported methods: grid, random");
+                return null;
+            default:
+                string hint = DidYouMean.Hint(s.Text, ["grid", "random"]);
+                d.Error(s.Node, $"unknown method '{s.Text}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random (bayes is not supported yet)");
+                return null;
+        }
+    }
+
+    private static MetricSpec? ReadMetric(Entry? entry, Diagnostics d)
+    {
+        if (entry is null)
+            return null;
+        if (entry.Value is not YamlMappingNode map)
+        {
+            d.Error(entry.Value, "metric must be a mapping such as {name: calibration_error, goal: minimize}");
+            return null;
+        }
+        string[] keys = ["name", "goal", "target", "impute", "impute_while_running"];
+        string? name = null;
+        MetricGoal goal = MetricGoal.Minimize;
+        YamlNode? goalNode = null;
+        bool ok = true;
+        foreach (var (k, v) in map.Children)
+        {
+            string key = k is YamlScalarNode ks ? ks.Value ?? "" : "";
+            switch (key)
+            {
+                case "name":
+                    if (YamlScalars.Read(v, d, "metric name") is not { } n) { ok = false; break; }
+                    if (MetricSpec.KnownNames.Contains(n.Text))
+                        name = n.Text;
+                    else
+                    {
+                        string hint = DidYouMean.Hint(n.Text, MetricSpec.KnownNames);
+                        d.Error(v, $"unknown metric '{n.Text}'{(hint.Length > 0 ? hint : ";")} metrics are {string.Join(", ", MetricSpec.KnownNames)}");
+                        ok = false;
+                    }
+                    break;
+                case "goal":
+                    goalNode = v;
+                    if (YamlScalars.Read(v, d, "metric goal") is not { } g) { ok = false; break; }
+                    if (g.Text == "minimize") goal = MetricGoal.Minimize;
+                    else if (g.Text == "maximize") goal = MetricGoal.Maximize;
+                    else
+                    {
+                        string hint = DidYouMean.Hint(g.Text, ["minimize", "maximize"]);
+                        d.Error(v, $"metric goal must be minimize or maximize, not '{g.Text}'{hint}");
+                        ok = false;
+                    }
+                    break;
+                case "target" or "impute" or "impute_while_running":
+                    d.Warning(k, $"metric {key} is accepted for W&B compatibility but ignored: tinynet-sweeps always runs every planned trial");
+                    break;
+                default:
+                    string keyHint = DidYouMean.Hint(key, keys);
+                    d.Error(k, $"unknown metric key '{key}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes name, goal, target");
+                    ok = false;
+                    break;
+            }
+        }
+        if (ok && name is null)
+            d.Error(entry.Value, $"metric needs a 'name', one of {string.Join(", ", MetricSpec.KnownNames)}");
+        if (!ok || name is null)
+            return null;
+
+        // W&B defaults the goal to minimize; warn when that is probably not what the user wants.
+        bool higherIsBetter = name is "eval_accuracy" or "clear_confidence";
+        bool lowerIsBetter = name is "final_loss" or "eval_loss" or "brier" or "calibration_error";
+        if (higherIsBetter && goal == MetricGoal.Minimize)
+            d.Warning(goalNode ?? entry.Key, $"metric {name} is minimized{(goalNode is null ? " (W&B's default goal)" : "")}, but higher is better; did you mean goal: maximize?");
+        if (lowerIsBetter && goal == MetricGoal.Maximize)
+            d.Warning(goalNode ?? entry.Key, $"metric {name} is maximized, but lower is better; did you mean goal: minimize?");
+        return new MetricSpec(name, goal);
+    }
+
+    private static int? ReadInt(YamlNode node, string what, long min, long max, string rule, Diagnostics d)
+    {
+        if (YamlScalars.Read(node, d, what) is not { } s)
+            return null;
+        if (s.Kind == ScalarKind.Int && s.Number >= min && s.Number <= max)
+            return (int)s.Number;
+        string fix = s.Kind == ScalarKind.String && YamlScalars.LooksNumeric(s.Text) ? "; remove the quotes" : "";
+        d.Error(node, $"{what} must be {rule}, not {s.Describe()}{fix}");
+        return null;
+    }
+
+    private static string? ReadText(Entry? entry, Diagnostics d) =>
+        entry is null ? null : YamlScalars.Read(entry.Value, d, entry.Key.Value ?? "")?.Text;
+
+    private static List<ParameterSpec>? ReadParameters(Entry? entry, SweepMethod? method, Diagnostics d, out (Entry Entry, ParameterSpec Spec)? seedParameter)
+    {
+        seedParameter = null;
+        if (entry is null)
+            return [];
+        if (entry.Value is not YamlMappingNode map)
+        {
+            d.Error(entry.Value, $"parameters must be a mapping from parameter name to its values, not a {YamlScalars.NodeKind(entry.Value)}");
+            return null;
+        }
+        if (map.Children.Count == 0)
+        {
+            d.Error(entry.Value, "parameters is empty; list at least one parameter, or remove the key");
+            return null;
+        }
+        var specs = new List<ParameterSpec>();
+        bool ok = true;
+        foreach (var (k, v) in map.Children)
+        {
+            string name = k is YamlScalarNode s ? s.Value ?? "" : "";
+            if (!ParameterCatalog.TryGet(name, out var known))
+            {
+                d.Error(k, ParameterCatalog.UnknownMessage(name));
+                ok = false;
+                continue;
+            }
+            if (ParameterReader.Read(known, (YamlScalarNode)k, v, method, d) is not { } spec)
+                ok = false;
+            else if (name == ParameterCatalog.Seed)
+                seedParameter = (new Entry((YamlScalarNode)k, v), spec);
+            else
+                specs.Add(spec);
+        }
+        return ok ? [.. specs.OrderBy(p => p.Name, StringComparer.Ordinal)] : null;
+    }
+
+    private static List<int>? ReadSeeds(Entry? entry, (Entry Entry, ParameterSpec Spec)? seedParameter, Diagnostics d)
+    {
+        if (seedParameter is { } sp)
+        {
+            if (entry is not null)
+            {
+                d.Error(sp.Entry.Key, "seeds are given twice: use either the top-level 'seeds' or a 'seed' parameter, not both");
+                return null;
+            }
+            return [.. GridSearch.Values(sp.Spec).Select(v => (int)v.Number!.Value)];
+        }
+        if (entry is null)
+            return [0];
+
+        const string rule = "seeds must be a count N (seeds 0..N-1) or a list of distinct non-negative integers";
+        if (entry.Value is YamlScalarNode)
+        {
+            int? count = ReadInt(entry.Value, "seeds", 1, MaxSeeds, $"a count from 1 to {MaxSeeds} or a list of distinct non-negative integers", d);
+            return count is { } n ? [.. Enumerable.Range(0, n)] : null;
+        }
+        if (entry.Value is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            d.Error(entry.Value, rule);
+            return null;
+        }
+        var seeds = new List<int>();
+        bool ok = true;
+        foreach (var item in list.Children)
+        {
+            if (ReadInt(item, "each seed", 0, int.MaxValue, "a non-negative integer", d) is not { } seed)
+                ok = false;
+            else if (seeds.Contains(seed))
+            {
+                d.Error(item, $"seed {seed} is listed twice; seeds must be distinct");
+                ok = false;
+            }
+            else
+                seeds.Add(seed);
+        }
+        return ok ? seeds : null;
+    }
+
+    private static List<SweepConfiguration>? ReadConfigurations(YamlNode node, Diagnostics d)
+    {
+        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            d.Error(node, "configurations must be a non-empty list of mappings such as '- {name: baseline, learning_rate: 0.1}'");
+            return null;
+        }
+        var configurations = new List<SweepConfiguration>();
+        var labels = new HashSet<string>();
+        bool ok = true;
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode map)
+            {
+                d.Error(item, $"each configuration must be a mapping of parameter: value, not a {YamlScalars.NodeKind(item)}");
+                ok = false;
+                continue;
+            }
+            string? label = null;
+            var values = new Dictionary<string, ParamValue>();
+            foreach (var (k, v) in map.Children)
+            {
+                string key = k is YamlScalarNode s ? s.Value ?? "" : "";
+                if (key == "name")
+                {
+                    label = YamlScalars.Read(v, d, "configuration name")?.Text;
+                    if (label is not null && !labels.Add(label))
+                    {
+                        d.Error(v, $"configuration name '{label}' is used twice; names label configurations and must be unique");
+                        ok = false;
+                    }
+                    continue;
+                }
+                if (key == ParameterCatalog.Seed)
+                {
+                    d.Error(k, "seed cannot be set per configuration: every configuration is trained once per seed of the top-level 'seeds'");
+                    ok = false;
+                    continue;
+                }
+                if (!ParameterCatalog.TryGet(key, out var known))
+                {
+                    d.Error(k, ParameterCatalog.UnknownMessage(key));
+                    ok = false;
+                    continue;
+                }
+                if (v is YamlMappingNode or YamlSequenceNode)
+                {
+                    d.Error(v, $"configurations take plain values: write '{key}: x', not a {YamlScalars.NodeKind(v)} (no value/values wrapper; a list of values belongs in 'parameters')");
+                    ok = false;
+                    continue;
+                }
+                if (YamlScalars.Read(v, d, key) is { } scalar && ValueTyping.Convert(known, scalar, d) is { } value)
+                    values[key] = value;
+                else
+                    ok = false;
+            }
+            configurations.Add(new SweepConfiguration(label, values));
+        }
+        return ok ? configurations : null;
+    }
+
+    private static bool CheckSize(SweepDefinition sweep, Dictionary<string, Entry> entries, YamlNode root, Diagnostics d)
+    {
+        double points = sweep.Method == SweepMethod.Random
+            ? sweep.RunCap!.Value
+            : sweep.Parameters.Aggregate(1.0, (n, p) => n * GridSearch.Values(p).Count);
+        if (sweep.Method == SweepMethod.Grid && sweep.RunCap is { } cap && cap < points)
+        {
+            d.Warning(entries["run_cap"].Value, $"run_cap {cap} keeps the first {cap} of the {points} grid points");
+            points = cap;
+        }
+        double trials = points * sweep.Configurations.Count * sweep.Seeds.Count;
+        if (trials > SweepFile.MaxTrials)
+        {
+            d.Error(root, $"the sweep has {trials} trials (points x configurations x seeds), more than {SweepFile.MaxTrials}");
+            return false;
+        }
+        int planned = SweepPlanner.Plan(sweep).Count;
+        if (planned < trials)
+            d.Warning(entries.TryGetValue("configurations", out var c) ? c.Key : root,
+                $"{trials - planned} of {trials} trials repeat an earlier trial (same hyperparameters and seed) and are planned once");
+        return true;
+    }
+}

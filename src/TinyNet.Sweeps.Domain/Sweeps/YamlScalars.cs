@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace TinyNet.Sweeps.Domain.Sweeps;
+
+internal enum ScalarKind { Null, Bool, Int, Float, String }
+
+/// <summary>A YAML scalar resolved the YAML 1.2 way, keeping int vs float (W&amp;B's inference depends on it).</summary>
+internal sealed record Scalar(ScalarKind Kind, string Text, double Number, bool Quoted, YamlNode Node)
+{
+    public bool IsNumber => Kind is ScalarKind.Int or ScalarKind.Float;
+
+    public string Describe() => Kind switch
+    {
+        ScalarKind.Null => "null",
+        ScalarKind.Bool => $"boolean {Text}",
+        ScalarKind.Int => $"integer {Text}",
+        ScalarKind.Float => $"number {Text}",
+        _ => Quoted ? $"string '{Text}'" : $"string {Text}",
+    };
+}
+
+internal static partial class YamlScalars
+{
+    private const string TagPrefix = "tag:yaml.org,2002:";
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex IntPattern();
+
+    // 1.5, .5, 5., 1e-5, 1E+5, 1.0e-5: YAML 1.2 floats. PyYAML (W&B) reads 1e-5 as a string; we do not.
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex FloatPattern();
+
+    /// <summary>Reads a scalar node; reports and returns null for a non-scalar or an unusable tag.</summary>
+    public static Scalar? Read(YamlNode node, Diagnostics diagnostics, string what)
+    {
+        if (node is not YamlScalarNode scalar)
+        {
+            diagnostics.Error(node, $"{what} must be a single value, not a {NodeKind(node)}");
+            return null;
+        }
+
+        string text = scalar.Value ?? "";
+        bool quoted = scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any);
+        string tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
+
+        if (tag.Length > 0 && tag != "!")
+        {
+            return tag switch
+            {
+                TagPrefix + "float" when TryFloat(text, out double f) => new Scalar(ScalarKind.Float, text, f, false, node),
+                TagPrefix + "int" when IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long i)
+                    => new Scalar(ScalarKind.Int, text, i, false, node),
+                TagPrefix + "str" => new Scalar(ScalarKind.String, text, double.NaN, true, node),
+                TagPrefix + "float" or TagPrefix + "int" => Fail($"'{text}' is not a valid {tag[TagPrefix.Length..]}"),
+                _ => Fail($"unsupported tag {tag}; only !!float, !!int and !!str are understood"),
+            };
+        }
+
+        if (quoted || tag == "!")
+            return new Scalar(ScalarKind.String, text, double.NaN, true, node);
+        if (text is "" or "~" or "null" or "Null" or "NULL")
+            return new Scalar(ScalarKind.Null, text, double.NaN, false, node);
+        if (text is "true" or "True" or "TRUE")
+            return new Scalar(ScalarKind.Bool, text, 1, false, node);
+        if (text is "false" or "False" or "FALSE")
+            return new Scalar(ScalarKind.Bool, text, 0, false, node);
+        if (IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
+            return new Scalar(ScalarKind.Int, text, n, false, node);
+        if (TryFloat(text, out double d))
+            return new Scalar(ScalarKind.Float, text, d, false, node);
+        return new Scalar(ScalarKind.String, text, double.NaN, false, node);
+
+        Scalar? Fail(string message)
+        {
+            diagnostics.Error(node, $"{what}: {message}");
+            return null;
+        }
+    }
+
+    /// <summary>Reads a node without reporting anything (null when it is not a usable scalar).</summary>
+    public static Scalar? Peek(YamlNode node) => Read(node, new Diagnostics(""), "");
+
+    /// <summary>True when a string would be a number without its quotes (for a "remove the quotes" hint).</summary>
+    public static bool LooksNumeric(string text) => TryFloat(text, out _);
+
+    public static string NodeKind(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        _ => "value",
+    };
+
+    private static bool TryFloat(string text, out double value)
+    {
+        value = text switch
+        {
+            ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" => double.PositiveInfinity,
+            "-.inf" or "-.Inf" or "-.INF" => double.NegativeInfinity,
+            ".nan" or ".NaN" or ".NAN" => double.NaN,
+            _ => 0,
+        };
+        if (value != 0 || double.IsNaN(value))
+            return true;
+        return FloatPattern().IsMatch(text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+}

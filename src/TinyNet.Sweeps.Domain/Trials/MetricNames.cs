@@ -1,0 +1,29 @@
+namespace TinyNet.Sweeps.Domain.Trials;
+
+/// <summary>The public names of a trial's metrics, as they appear in sweep files and every export.</summary>
+public static class MetricNames
+{
+    public const string FinalLoss = "final_loss";
+    public const string EvalLoss = "eval_loss";
+    public const string EvalAccuracy = "eval_accuracy";
+    public const string Brier = "brier";
+    public const string CalibrationError = "calibration_error";
+    public const string ClearConfidence = "clear_confidence";
+    public const string AmbiguousConfidence = "ambiguous_confidence";
+
+    /// <summary>Every metric, in the order exports list them.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [FinalLoss, EvalLoss, EvalAccuracy, Brier, CalibrationError, ClearConfidence, AmbiguousConfidence];
+
+    public static double Get(this TrialMetrics metrics, string name) => name switch
+    {
+        FinalLoss => metrics.FinalLoss,
+        EvalLoss => metrics.EvalLoss,
+        EvalAccuracy => metrics.EvalAccuracy,
+        Brier => metrics.Brier,
+        CalibrationError => metrics.CalibrationError,
+        ClearConfidence => metrics.ClearConfidence,
+        AmbiguousConfidence => metrics.AmbiguousConfidence,
+        _ => throw new ArgumentException($"Unknown metric '{name}'. Known: {string.Join(", ", All)}.", nameof(name)),
+    };
+}

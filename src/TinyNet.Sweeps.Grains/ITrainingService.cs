@@ -1,0 +1,16 @@
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains;
+
+/// <summary>
+/// The silo's trainer, behind an interface so the grains never depend on how training is done:
+/// today a pool of one-trial-per-core workers, later a batched tensor program training many trials at once.
+/// </summary>
+public interface ITrainingService
+{
+    /// <summary>How many trials this silo trains at once.</summary>
+    int WorkerCount { get; }
+
+    /// <summary>Trains one trial off the Orleans scheduler; completes when the trial has finished.</summary>
+    Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Training;
+
+namespace TinyNet.Sweeps.Grains;
+
+public static class SiloSetup
+{
+    /// <summary>The grain storage provider holding trial state.</summary>
+    public const string StorageName = "sweeps";
+
+    /// <summary>
+    /// Registers what every TinyNet.Sweeps silo needs, whatever its clustering: the training service and the
+    /// serializer for domain types. The caller adds clustering and a grain storage named <see cref="StorageName"/>.
+    /// </summary>
+    public static ISiloBuilder AddTinyNetSweeps(this ISiloBuilder silo, Action<TrainingOptions>? configure = null)
+    {
+        silo.Services.AddOptions<TrainingOptions>().Configure(o => configure?.Invoke(o));
+        silo.Services.AddSingleton<ITrialTrainer, TorchTrialTrainer>();
+        silo.Services.AddSingleton<ITrainingService, TrainingWorkerPool>();
+        silo.Services.AddSerializer(serializer => serializer.AddDomainTypes());
+        return silo;
+    }
+}

@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Ranking;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains;
+
+/// <summary>
+/// Runs one sweep: dispatches trials to silos with a free training worker (never more than a silo's workers at
+/// once), records each result exactly once and ranks them.
+/// </summary>
+public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain
+{
+    private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
+
+    private SweepLaunch? _launch;
+    private SweepState _state = SweepState.NotStarted;
+    private readonly Queue<TrialSpec> _pending = new();
+    private readonly Dictionary<string, SiloAddress> _running = new();
+    private readonly List<TrialResult> _results = new();
+    private readonly HashSet<string> _finished = new();
+    private Dictionary<SiloAddress, int> _capacity = new();
+    private readonly Dictionary<SiloAddress, int> _load = new();
+    private IGrainTimer? _capacityTimer;
+
+    private string SweepId => this.GetPrimaryKeyString();
+
+    public async Task Start(SweepLaunch launch)
+    {
+        if (_launch is not null) return;
+        _launch = launch;
+        _state = SweepState.Running;
+        var planned = launch.Trials.Select(t => t.Id).ToHashSet();
+        foreach (var prior in launch.PriorResults.Where(r => planned.Contains(r.Trial.Id)))
+            Record(prior);
+        foreach (var trial in launch.Trials.Where(t => !_finished.Contains(t.Id)).OrderBy(t => t.Index))
+            _pending.Enqueue(trial);
+        logger.LogInformation("Sweep {SweepId} ({Name}) starts: {Total} trials, {Reused} reused from earlier runs",
+            SweepId, launch.Name, launch.Trials.Count, _finished.Count);
+
+        await RefreshCapacity();
+        // Silos may join or leave while the sweep runs; keep the picture of free workers current.
+        _capacityTimer = this.RegisterGrainTimer(async _ => { await RefreshCapacity(); await Dispatch(); },
+            new GrainTimerCreationOptions(CapacityRefreshPeriod, CapacityRefreshPeriod) { Interleave = false });
+        await Dispatch();
+        CompleteIfDone();
+    }
+
+    public async Task ReportResult(TrialResult result)
+    {
+        if (_running.Remove(result.Trial.Id, out var silo) && _load.TryGetValue(silo, out int load))
+            _load[silo] = Math.Max(0, load - 1);
+        if (!Record(result)) return;
+        await Dispatch();
+        CompleteIfDone();
+    }
+
+    public Task<SweepProgress> GetProgress(int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, _results.Count);
+        int Count(TrialStatus status) => _results.Count(r => r.Outcome.Status == status);
+        var progress = new SweepProgress(
+            _state,
+            _launch?.Trials.Count ?? 0,
+            Count(TrialStatus.Completed),
+            Count(TrialStatus.Diverged),
+            Count(TrialStatus.Failed),
+            _running.Count,
+            _results.Skip(cursor).ToList(),
+            _results.Count);
+        return Task.FromResult(progress);
+    }
+
+    public Task<SweepRanking> GetRanking()
+    {
+        if (_launch is null) throw new InvalidOperationException($"Sweep {SweepId} was never started.");
+        return Task.FromResult(Ranker.Rank(_launch.Name, _launch.Metric, _results, _launch.Labels));
+    }
+
+    public Task Cancel()
+    {
+        if (_state == SweepState.Running)
+        {
+            logger.LogInformation("Sweep {SweepId} cancelled with {Pending} trials not started", SweepId, _pending.Count);
+            _pending.Clear();
+            _state = SweepState.Cancelled;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Records a result once; a second report of the same trial (a retry, a resumed silo) is ignored.</summary>
+    private bool Record(TrialResult result)
+    {
+        if (!_finished.Add(result.Trial.Id)) return false;
+        _results.Add(result);
+        return true;
+    }
+
+    private void CompleteIfDone()
+    {
+        if (_state == SweepState.Running && _pending.Count == 0 && _running.Count == 0)
+        {
+            _state = SweepState.Completed;
+            _capacityTimer?.Dispose();
+            logger.LogInformation("Sweep {SweepId} completed: {Count} results", SweepId, _results.Count);
+        }
+        else if (_state == SweepState.Cancelled && _running.Count == 0)
+        {
+            _capacityTimer?.Dispose();
+        }
+    }
+
+    private async Task RefreshCapacity()
+    {
+        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var capacity = new Dictionary<SiloAddress, int>();
+        foreach (var silo in hosts.Keys)
+        {
+            try
+            {
+                capacity[silo] = await OnSilo(silo, () => GrainFactory.GetGrain<ISiloCapacityGrain>(silo.ToParsableString()).GetWorkerCount());
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Silo {Silo} did not tell its capacity ({Error}); not dispatching to it", silo, e.Message);
+            }
+        }
+        _capacity = capacity;
+    }
+
+    private async Task Dispatch()
+    {
+        while (_state == SweepState.Running && _pending.Count > 0 && FreestSilo() is { } silo)
+        {
+            var trial = _pending.Dequeue();
+            _running[trial.Id] = silo;
+            _load[silo] = _load.GetValueOrDefault(silo) + 1;
+            try
+            {
+                var grain = GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trial.Id));
+                await OnSilo(silo, () => grain.Start(new TrialAssignment(SweepId, trial)));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Could not start trial {TrialId} on {Silo} ({Error}); it will be dispatched again", trial.Id, silo, e.Message);
+                _running.Remove(trial.Id);
+                _load[silo]--;
+                _pending.Enqueue(trial);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The silo with the most free training workers, or null when every worker is busy.</summary>
+    private SiloAddress? FreestSilo()
+    {
+        SiloAddress? best = null;
+        int bestFree = 0;
+        foreach (var (silo, workers) in _capacity)
+        {
+            int free = workers - _load.GetValueOrDefault(silo);
+            if (free > bestFree) (best, bestFree) = (silo, free);
+        }
+        return best;
+    }
+
+    /// <summary>Makes a call whose target, if not yet active, is placed on <paramref name="silo"/>.</summary>
+    private static async Task<T> OnSilo<T>(SiloAddress silo, Func<Task<T>> call)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try { return await call(); }
+        finally { RequestContext.Remove(IPlacementDirector.PlacementHintKey); }
+    }
+
+    private static Task OnSilo(SiloAddress silo, Func<Task> call) =>
+        OnSilo(silo, async () => { await call(); return 0; });
+}

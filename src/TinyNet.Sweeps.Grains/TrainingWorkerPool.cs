@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TinyNet.Sweeps.Domain.Trials;
+using TinyNet.Sweeps.Training;
+
+namespace TinyNet.Sweeps.Grains;
+
+public sealed class TrainingOptions
+{
+    /// <summary>Trials trained at once on this silo; defaults to the machine's cores.</summary>
+    public int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>The name recorded in trials.jsonl as the silo that ran a trial.</summary>
+    public string SiloName { get; set; } = Environment.MachineName;
+}
+
+/// <summary>
+/// One dedicated thread per worker, each training one trial at a time with TorchSharp at one thread, so
+/// training never runs on (or starves) the Orleans scheduler and the silo stays responsive.
+/// </summary>
+public sealed class TrainingWorkerPool : ITrainingService, IDisposable
+{
+    private readonly ITrialTrainer _trainer;
+    private readonly ILogger<TrainingWorkerPool> _logger;
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Thread[] _threads;
+
+    public TrainingWorkerPool(ITrialTrainer trainer, IOptions<TrainingOptions> options, ILogger<TrainingWorkerPool> logger)
+    {
+        _trainer = trainer;
+        _logger = logger;
+        WorkerCount = Math.Max(1, options.Value.Workers);
+        _threads = Enumerable.Range(0, WorkerCount)
+            .Select(i => new Thread(WorkLoop) { IsBackground = true, Name = $"trainer-{i}" })
+            .ToArray();
+        foreach (var thread in _threads) thread.Start();
+    }
+
+    public int WorkerCount { get; }
+
+    public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    {
+        var item = new WorkItem(config, seed, cancellationToken, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(TrainingWorkerPool));
+        return item.Completion.Task;
+    }
+
+    private void WorkLoop()
+    {
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var item))
+            {
+                if (item.CancellationToken.IsCancellationRequested)
+                {
+                    item.Completion.TrySetCanceled(item.CancellationToken);
+                    continue;
+                }
+                try
+                {
+                    item.Completion.TrySetResult(_trainer.Train(item.Config, item.Seed, item.CancellationToken));
+                }
+                catch (OperationCanceledException e)
+                {
+                    item.Completion.TrySetCanceled(e.CancellationToken);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogDebug(e, "Training threw");
+                    item.Completion.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion);
+}

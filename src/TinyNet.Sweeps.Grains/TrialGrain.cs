@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains;
+
+[GenerateSerializer, Alias("TinyNet.Sweeps.TrialGrainState")]
+public sealed class TrialGrainState
+{
+    [Id(0)] public TrialAssignment? Assignment { get; set; }
+    [Id(1)] public TrialResult? Result { get; set; }
+}
+
+/// <summary>
+/// Owns one trial. <see cref="Start"/> returns at once; the training runs in the silo's training service and
+/// the grain reports the result to its sweep's coordinator when done, so no call stays open for a whole training.
+/// </summary>
+public sealed class TrialGrain(
+    [PersistentState("trial", SiloSetup.StorageName)] IPersistentState<TrialGrainState> state,
+    ITrainingService training,
+    IOptions<TrainingOptions> options,
+    ILogger<TrialGrain> logger) : Grain, ITrialGrain
+{
+    /// <summary>A trial that throws is tried again at most this many times, then recorded as failed.</summary>
+    public const int MaxRetries = 2;
+
+    private Task? _run;
+    private int _attempts;
+
+    public Task Start(TrialAssignment assignment)
+    {
+        if (state.State.Result is { } done)
+        {
+            // Already trained (a coordinator that lost track of it asks again): report, don't retrain.
+            // Not awaited: the coordinator is waiting on this call and would deadlock on its own report.
+            _ = ReportAsync(assignment.SweepId, done);
+            return Task.CompletedTask;
+        }
+        if (_run is null)
+        {
+            state.State.Assignment = assignment;
+            _run = RunAsync(assignment);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<TrialSnapshot> GetSnapshot()
+    {
+        var phase = state.State.Result is not null ? TrialPhase.Finished : _run is not null ? TrialPhase.Training : TrialPhase.Idle;
+        return Task.FromResult(new TrialSnapshot(phase, _attempts, state.State.Result));
+    }
+
+    private async Task RunAsync(TrialAssignment assignment)
+    {
+        // The dispatch's placement hint must not follow this trial's own calls.
+        RequestContext.Clear();
+        var spec = assignment.Trial;
+        using var activity = SweepTelemetry.ActivitySource.StartActivity("trial");
+        activity?.SetTag("sweep.id", assignment.SweepId);
+        activity?.SetTag("trial.id", spec.Id);
+        var stopwatch = Stopwatch.StartNew();
+        TrainingOutcome outcome;
+        while (true)
+        {
+            _attempts++;
+            SweepTelemetry.TrialsStarted.Add(1);
+            // A long training must not look like an idle grain to the activation collector.
+            DelayDeactivation(TimeSpan.FromHours(1));
+            try
+            {
+                outcome = await training.TrainAsync(spec.Config, spec.Seed);
+                break;
+            }
+            catch (Exception e) when (_attempts <= MaxRetries)
+            {
+                logger.LogWarning("Trial {TrialId} of sweep {SweepId} threw on attempt {Attempt} ({Error}); retrying",
+                    spec.Id, assignment.SweepId, _attempts, e.Message);
+            }
+            catch (Exception e)
+            {
+                logger.LogError("Trial {TrialId} of sweep {SweepId} failed after {Attempts} attempts: {Error}",
+                    spec.Id, assignment.SweepId, _attempts, e.Message);
+                outcome = new TrainingOutcome(TrialStatus.Failed, [], Error: $"{e.GetType().Name}: {e.Message}");
+                break;
+            }
+        }
+
+        var result = new TrialResult(spec, outcome, options.Value.SiloName, stopwatch.ElapsedMilliseconds, _attempts);
+        Record(result);
+        activity?.SetTag("trial.status", outcome.Status.ToString().ToLowerInvariant());
+        state.State.Result = result;
+        await state.WriteStateAsync();
+        await ReportAsync(assignment.SweepId, result);
+    }
+
+    private static void Record(TrialResult result)
+    {
+        var counter = result.Outcome.Status switch
+        {
+            TrialStatus.Completed => SweepTelemetry.TrialsCompleted,
+            TrialStatus.Diverged => SweepTelemetry.TrialsDiverged,
+            _ => SweepTelemetry.TrialsFailed,
+        };
+        counter.Add(1);
+        SweepTelemetry.TrialDuration.Record(result.DurationMs);
+    }
+
+    private async Task ReportAsync(string sweepId, TrialResult result)
+    {
+        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await coordinator.ReportResult(result);
+                return;
+            }
+            catch (Exception e) when (attempt < 5)
+            {
+                logger.LogWarning("Reporting trial {TrialId} to sweep {SweepId} failed ({Error}); retrying", result.Trial.Id, sweepId, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using TinyNet.Sweeps.Domain.Evaluation;
+using TinyNet.Sweeps.Domain.Trials;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TinyNet.Sweeps.Training;
+
+public interface ITrialTrainer
+{
+    TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Trains one TinyNet trial as the notebook's training loop does, deterministically from (config, seed):
+/// data and initial weights come from seeded C# generators, so concurrent trials cannot disturb each other.
+/// Thread-safe; call from as many threads as there are cores.
+/// </summary>
+public sealed class TorchTrialTrainer : ITrialTrainer
+{
+    /// <summary>Stream ids of the trial's generators: the initial weights and the training batches.</summary>
+    const ulong InitStream = 1, DataStream = 2;
+
+    public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    {
+        Validate(config);
+        TorchRuntime.EnsureInitialized();
+
+        using var trialScope = NewDisposeScope();
+        using var net = TinyNetModel.Create(config, new Xoshiro256(seed, InitStream));
+        using var optimizer = CreateOptimizer(config, net.Parameters);
+        var batches = new BatchGenerator(new Xoshiro256(seed, DataStream));
+
+        int count = BatchGenerator.MixedCount(config.BatchSize, config.CleanRatio);
+        var inputBuffer = new float[count * 4];
+        var targetBuffer = new float[count * 2];
+        var history = new List<double>(config.Epochs);
+
+        for (int epoch = 0; epoch < config.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            batches.FillMixed(inputBuffer, targetBuffer, config.BatchSize, config.CleanRatio, config.NoiseLevel);
+
+            using var epochScope = NewDisposeScope();
+            using var inputs = tensor(inputBuffer, [count, 4]);
+            using var targets = tensor(targetBuffer, [count, 2]);
+            using var outputs = net.Forward(inputs);
+            using var loss = Loss(config.Loss, outputs, targets);
+            double value = loss.item<float>();
+            if (!double.IsFinite(value))
+                return new TrainingOutcome(TrialStatus.Diverged, history,
+                    Error: $"Training loss became {value} at epoch {epoch}; the history stops before it.");
+
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            history.Add(value);
+        }
+
+        return Evaluate(config, net, history);
+    }
+
+    static TrainingOutcome Evaluate(TrialConfig config, TinyNetModel net, List<double> history)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var eval = EvalSet.Batch;
+        var evalOutputs = new OutputPairs(net.Predict(eval.Inputs, eval.Count));
+        var evalTargets = new OutputPairs(eval.Targets);
+
+        var stressPixels = StressCases.All.SelectMany(c => c.Pixels).ToArray();
+        var stressOutputs = new OutputPairs(net.Predict(stressPixels, StressCases.All.Count));
+
+        var metrics = TrialEvaluation.Compute(config.Loss, history[^1], evalOutputs, evalTargets, stressOutputs);
+        return new TrainingOutcome(TrialStatus.Completed, history, metrics,
+            TrialEvaluation.StressResults(stressOutputs), net.ExportWeights());
+    }
+
+    static Tensor Loss(LossKind kind, Tensor outputs, Tensor targets) => kind switch
+    {
+        LossKind.Mse => nn.functional.mse_loss(outputs, targets),
+        LossKind.Bce => nn.functional.binary_cross_entropy(outputs, targets),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>PyTorch's optimisers with PyTorch's defaults for everything the config does not set.</summary>
+    static optim.Optimizer CreateOptimizer(TrialConfig config, IEnumerable<TorchSharp.Modules.Parameter> parameters) => config.Optimizer switch
+    {
+        OptimizerKind.Sgd => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.WeightDecay),
+        OptimizerKind.Adam => optim.Adam(parameters, config.LearningRate, weight_decay: config.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(parameters, config.LearningRate, weight_decay: config.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "Unknown optimizer"),
+    };
+
+    static void Validate(TrialConfig config)
+    {
+        if (config.Epochs < 1) throw new ArgumentException("Epochs must be at least 1.", nameof(config));
+        if (config.HiddenUnits < 1) throw new ArgumentException("HiddenUnits must be at least 1.", nameof(config));
+        if (config.CleanRatio is < 0 or > 1) throw new ArgumentException("CleanRatio must be in [0, 1].", nameof(config));
+        if (BatchGenerator.MixedCount(config.BatchSize, config.CleanRatio) < 1)
+            throw new ArgumentException("BatchSize yields no examples (each part needs at least one H/V pair).", nameof(config));
+    }
+}
