@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Trials;
 
@@ -18,9 +19,13 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("ReportResult")]
     Task ReportResult(TrialResult result);
 
-    /// <summary>Counts, plus the results recorded since <paramref name="cursor"/> (the count of results already seen).</summary>
-    [Alias("GetProgress")]
-    Task<SweepProgress> GetProgress(int cursor);
+    /// <summary>
+    /// Counts, plus the results recorded since <paramref name="cursor"/> (the count of results already seen).
+    /// When there is nothing new it waits up to <paramref name="maxWait"/> for a change (a long poll, so a
+    /// client hears of each result at once without polling hard); it interleaves with reports.
+    /// </summary>
+    [Alias("GetProgress"), AlwaysInterleave]
+    Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait);
 
     [Alias("GetRanking")]
     Task<SweepRanking> GetRanking();

@@ -23,6 +23,7 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
     private Dictionary<SiloAddress, int> _capacity = new();
     private readonly Dictionary<SiloAddress, int> _load = new();
     private IGrainTimer? _capacityTimer;
+    private TaskCompletionSource _changed = NewSignal();
 
     private string SweepId => this.GetPrimaryKeyString();
 
@@ -56,9 +57,15 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         CompleteIfDone();
     }
 
-    public Task<SweepProgress> GetProgress(int cursor)
+    public async Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait)
     {
         cursor = Math.Clamp(cursor, 0, _results.Count);
+        bool over = _state == SweepState.Completed || (_state == SweepState.Cancelled && _running.Count == 0);
+        if (cursor == _results.Count && !over && maxWait > TimeSpan.Zero)
+        {
+            await Task.WhenAny(_changed.Task, Task.Delay(maxWait));
+            cursor = Math.Clamp(cursor, 0, _results.Count);
+        }
         int Count(TrialStatus status) => _results.Count(r => r.Outcome.Status == status);
         var progress = new SweepProgress(
             _state,
@@ -69,7 +76,7 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
             _running.Count,
             _results.Skip(cursor).ToList(),
             _results.Count);
-        return Task.FromResult(progress);
+        return progress;
     }
 
     public Task<SweepRanking> GetRanking()
@@ -85,6 +92,7 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
             logger.LogInformation("Sweep {SweepId} cancelled with {Pending} trials not started", SweepId, _pending.Count);
             _pending.Clear();
             _state = SweepState.Cancelled;
+            Signal();
         }
         return Task.CompletedTask;
     }
@@ -94,8 +102,14 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
     {
         if (!_finished.Add(result.Trial.Id)) return false;
         _results.Add(result);
+        Signal();
         return true;
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Wakes the clients waiting in <see cref="GetProgress"/>.</summary>
+    private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
 
     private void CompleteIfDone()
     {
@@ -103,6 +117,7 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         {
             _state = SweepState.Completed;
             _capacityTimer?.Dispose();
+            Signal();
             logger.LogInformation("Sweep {SweepId} completed: {Count} results", SweepId, _results.Count);
         }
         else if (_state == SweepState.Cancelled && _running.Count == 0)

@@ -39,6 +39,8 @@ public static class Observability
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // Its start-up check reports a bogus multi-minute stall in a freshly started process.
+            .MinimumLevel.Override("Orleans.Runtime.Watchdog", LogEventLevel.Error)
             .Enrich.FromLogContext()
             .WriteTo.Console(
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",

@@ -18,7 +18,8 @@ public sealed record SweepRunOutcome(string SweepId, SweepRanking Ranking, int R
 /// </summary>
 public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logger)
 {
-    public static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long one progress call may wait for news; well under Orleans' 30 s response timeout.</summary>
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(1);
 
     public async Task<SweepRunOutcome> RunAsync(
         SweepRequest request, string outputDirectory, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -37,7 +38,7 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
         {
             while (true)
             {
-                var current = await coordinator.GetProgress(cursor);
+                var current = await coordinator.GetProgress(cursor, cancelled ? TimeSpan.FromMilliseconds(200) : LongPoll);
                 foreach (var result in current.NewResults.Where(r => written.Add(r.Trial.Id)))
                     log.Append(result, request.Labels.GetValueOrDefault(result.Trial.ConfigKey));
                 cursor = current.Cursor;
@@ -50,7 +51,6 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
                     logger.LogWarning("Cancelling sweep {SweepId}: waiting for {Running} running trials to finish", sweepId, current.Running);
                     await coordinator.Cancel();
                 }
-                await Task.Delay(PollInterval, CancellationToken.None);
             }
         }
 

@@ -38,8 +38,9 @@ internal sealed class TinyNetModel : IDisposable
         double bound = 1 / Math.Sqrt(fanIn);
         var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
         for (int i = 0; i < values.Length; i++) values[i] = (float)((rng.NextDouble() * 2 - 1) * bound);
-        using var data = tensor(values, shape);
-        return new Parameter(data.detach().clone(), requires_grad: true).DetachFromDisposeScope() as Parameter
+        using var data = NativeBuffers.Empty(shape);
+        NativeBuffers.Write(data, values);
+        return new Parameter(data.detach(), requires_grad: true).DetachFromDisposeScope() as Parameter
             ?? throw new InvalidOperationException("Parameter lost its type.");
     }
 
@@ -60,7 +61,8 @@ internal sealed class TinyNetModel : IDisposable
     /// <summary>Outputs for <paramref name="count"/> examples, flat [h0, v0, h1, v1, ...]; call under no_grad.</summary>
     public float[] Predict(float[] pixels, int count)
     {
-        using var inputs = tensor(pixels, [count, 4]);
+        using var inputs = NativeBuffers.Empty(count, 4);
+        NativeBuffers.Write(inputs, pixels);
         using var outputs = Forward(inputs);
         return outputs.data<float>().ToArray();
     }

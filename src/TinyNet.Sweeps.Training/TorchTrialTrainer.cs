@@ -34,6 +34,9 @@ public sealed class TorchTrialTrainer : ITrialTrainer
         var inputBuffer = new float[count * 4];
         var targetBuffer = new float[count * 2];
         var history = new List<double>(config.Epochs);
+        // Filled in place each epoch (the backward pass of the previous epoch is done by then).
+        using var inputs = NativeBuffers.Empty(count, 4);
+        using var targets = NativeBuffers.Empty(count, 2);
 
         for (int epoch = 0; epoch < config.Epochs; epoch++)
         {
@@ -41,12 +44,10 @@ public sealed class TorchTrialTrainer : ITrialTrainer
             batches.FillMixed(inputBuffer, targetBuffer, config.BatchSize, config.CleanRatio, config.NoiseLevel);
 
             using var epochScope = NewDisposeScope();
-            using var inputs = tensor(inputBuffer, [count, 4]);
-            using var targets = tensor(targetBuffer, [count, 2]);
+            NativeBuffers.Write(inputs, inputBuffer);
+            NativeBuffers.Write(targets, targetBuffer);
             using var outputs = net.Forward(inputs);
-            using var loss = Loss(config.Loss, outputs, targets);
-            double value = loss.item<float>();
-            if (!double.IsFinite(value))
+            if (!TryLoss(config.Loss, outputs, targets, out var loss, out double value))
                 return new TrainingOutcome(TrialStatus.Diverged, history,
                     Error: $"Training loss became {value} at epoch {epoch}; the history stops before it.");
 
@@ -73,6 +74,22 @@ public sealed class TorchTrialTrainer : ITrialTrainer
         var metrics = TrialEvaluation.Compute(config.Loss, history[^1], evalOutputs, evalTargets, stressOutputs);
         return new TrainingOutcome(TrialStatus.Completed, history, metrics,
             TrialEvaluation.StressResults(stressOutputs), net.ExportWeights());
+    }
+
+    /// <summary>False when the loss is not finite. BCE refuses NaN outputs (libtorch throws), so that counts as NaN.</summary>
+    static bool TryLoss(LossKind kind, Tensor outputs, Tensor targets, out Tensor loss, out double value)
+    {
+        try
+        {
+            loss = Loss(kind, outputs, targets);
+        }
+        catch (System.Runtime.InteropServices.ExternalException) when (kind == LossKind.Bce && !outputs.isfinite().all().item<bool>())
+        {
+            (loss, value) = (null!, double.NaN);
+            return false;
+        }
+        value = loss.item<float>();
+        return double.IsFinite(value);
     }
 
     static Tensor Loss(LossKind kind, Tensor outputs, Tensor targets) => kind switch

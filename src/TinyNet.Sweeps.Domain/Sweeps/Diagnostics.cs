@@ -19,7 +19,9 @@ internal sealed class Diagnostics(string file)
 
     public void Error(Mark mark, string message) => _errors.Add(At(mark, message));
 
-    public void ErrorAtStart(string message) => _errors.Add(new SweepDiagnostic(File, 1, 1, message));
+    public void Error(int line, int column, string message) => _errors.Add(new SweepDiagnostic(File, line, column, message));
+
+    public void ErrorAtStart(string message) => Error(1, 1, message);
 
     public void Warning(YamlNode node, string message) => _warnings.Add(At(node.Start, message));
 

@@ -27,10 +27,15 @@ internal static class ParameterReader
             if (key == "parameters")
                 diagnostics.Error(k, $"{name}: nested 'parameters' are not supported; TinyNet's parameters are flat");
             else if (!SpecKeys.Contains(key))
-                diagnostics.Error(k, $"{name}: unknown key '{key}'{DidYouMean.Hint(key, SpecKeys)}{(DidYouMean.Suggest(key, SpecKeys) is null ? ";" : "")} a parameter takes {string.Join(", ", SpecKeys)}");
+            {
+                string hint = DidYouMean.Hint(key, SpecKeys);
+                diagnostics.Error(k, $"{name}: unknown key '{key}'{(hint.Length > 0 ? hint + " A" : "; a")} parameter takes {string.Join(", ", SpecKeys)}");
+            }
             else
                 keys[key] = ((YamlScalarNode)k, v);
         }
+        if (diagnostics.ErrorCount > errorsBefore)
+            return null; // guessing the form from the remaining keys would only add confusing errors
 
         Distribution? distribution = Infer(name, keyNode, keys, diagnostics);
         if (distribution is not { } dist)

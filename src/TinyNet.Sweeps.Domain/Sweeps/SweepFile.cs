@@ -41,7 +41,12 @@ public static partial class SweepFile
         }
         catch (YamlException e)
         {
-            diagnostics.Error(e.Start, "YAML syntax error: " + PositionPrefix().Replace(e.Message, ""));
+            string message = "YAML syntax error: " + PositionPrefix().Replace(e.Message, "");
+            // YamlDotNet reports a tab in indentation where the enclosing mapping starts; point at the tab.
+            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentTab(yaml) is var (line, column))
+                diagnostics.Error(line, column, message);
+            else
+                diagnostics.Error(e.Start, message);
             return null;
         }
 
@@ -62,6 +67,18 @@ public static partial class SweepFile
             return null;
         }
         return map;
+    }
+
+    private static (int Line, int Column)? FirstIndentTab(string yaml)
+    {
+        string[] lines = yaml.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int tab = lines[i].IndexOf('\t');
+            if (tab >= 0 && lines[i][..tab].Trim().Length == 0)
+                return (i + 1, tab + 1);
+        }
+        return null;
     }
 
     // YamlDotNet puts "(Line: 3, Col: 5, Idx: 20) - (Line: 3, Col: 6, Idx: 21): " before its message; we report the position ourselves.

@@ -19,6 +19,7 @@ internal static class SweepReader
     public static SweepDefinition? Read(YamlMappingNode root, string fileName, Diagnostics d)
     {
         var entries = new Dictionary<string, Entry>();
+        var misspelt = new HashSet<string>(); // keys a typo probably meant: no extra "missing" error for them
         foreach (var (k, v) in root.Children)
         {
             string key = k is YamlScalarNode s ? s.Value ?? "" : "";
@@ -26,8 +27,11 @@ internal static class SweepReader
                 entries[key] = new Entry((YamlScalarNode)k, v);
             else
             {
-                string hint = DidYouMean.Hint(key, TopLevelKeys);
-                d.Error(k, $"unknown top-level key '{key}'{(hint.Length > 0 ? hint : ".")} Allowed keys: {string.Join(", ", TopLevelKeys)}");
+                string? suggestion = DidYouMean.Suggest(key, TopLevelKeys);
+                if (suggestion is not null)
+                    misspelt.Add(suggestion);
+                string hint = suggestion is null ? "." : $"; did you mean '{suggestion}'?";
+                d.Error(k, $"unknown top-level key '{key}'{hint} Allowed keys: {string.Join(", ", TopLevelKeys)}");
             }
         }
 
@@ -43,7 +47,9 @@ internal static class SweepReader
         }
 
         bool hasConfigurations = entries.ContainsKey("configurations");
-        SweepMethod? method = ReadMethod(entries.GetValueOrDefault("method"), hasConfigurations, root, d);
+        SweepMethod? method = entries.ContainsKey("method") || !misspelt.Contains("method")
+            ? ReadMethod(entries.GetValueOrDefault("method"), hasConfigurations, root, d)
+            : null;
         var metric = ReadMetric(entries.GetValueOrDefault("metric"), d);
         int? runCap = entries.TryGetValue("run_cap", out var rc) ? ReadInt(rc.Value, "run_cap", 1, int.MaxValue, "a whole number > 0", d) : null;
         int samplerSeed = entries.TryGetValue("sampler_seed", out var ss) ? ReadInt(ss.Value, "sampler_seed", int.MinValue, int.MaxValue, "an integer", d) ?? 0 : 0;
@@ -56,9 +62,9 @@ internal static class SweepReader
         var seeds = ReadSeeds(entries.GetValueOrDefault("seeds"), seedParameter, d);
         var configurations = hasConfigurations ? ReadConfigurations(entries["configurations"].Value, d) : [SweepConfiguration.Empty];
 
-        if (!entries.ContainsKey("parameters") && !hasConfigurations)
+        if (!entries.ContainsKey("parameters") && !hasConfigurations && !misspelt.Contains("parameters") && !misspelt.Contains("configurations"))
             d.Error(root, "a sweep needs 'parameters' (a search space) or 'configurations' (explicit configurations), or both");
-        if (method == SweepMethod.Random && runCap is null && !entries.ContainsKey("run_cap"))
+        if (method == SweepMethod.Random && runCap is null && !entries.ContainsKey("run_cap") && !misspelt.Contains("run_cap"))
             d.Error(entries.TryGetValue("method", out var m) ? m.Value : root,
                 "method random needs 'run_cap', the number of points to draw (random search never ends on its own)");
 

@@ -1,0 +1,240 @@
+using System.Text.Json;
+
+namespace TinyNet.Sweeps.Cli.Tests;
+
+/// <summary>
+/// `run` reconfigures the static Serilog logger and starts an Orleans cluster in this process,
+/// so every test that calls it lives in this one collection and none run in parallel.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunCollection
+{
+    public const string Name = "run command (embedded cluster)";
+}
+
+[Collection(RunCollection.Name)]
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Smoke => Cli.SampleSweep("smoke.yaml");
+
+    private static int SmokeTrialCount()
+    {
+        // smoke.yaml: 2 activations × 1 × 1, seeds: 2. Check the file still says so.
+        string text = File.ReadAllText(Smoke);
+        Assert.Contains("seeds: 2", text);
+        Assert.Contains("values: [relu, tanh]", text);
+        return 4;
+    }
+
+    private static string[] JsonlLines(string dir) =>
+        File.ReadAllLines(Path.Combine(dir, "trials.jsonl")).Where(l => l.Length > 0).ToArray();
+
+    private static Dictionary<string, JsonElement> TrialsById(string dir) =>
+        JsonlLines(dir).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToDictionary(e => e.GetProperty("id").GetString()!);
+
+    private static void AssertExactlyEqual(JsonElement expected, JsonElement actual, string where)
+    {
+        Assert.Equal(JsonValueKind.Object, expected.ValueKind);
+        var e = expected.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        var a = actual.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        Assert.Equal(e.Keys.Order(), a.Keys.Order());
+        foreach (var (name, value) in e)
+        {
+            // The raw text is the shortest round-trip form, so equal text means equal bits.
+            Assert.True(value.GetRawText() == a[name].GetRawText(),
+                $"{where}.{name}: {value.GetRawText()} != {a[name].GetRawText()}");
+            if (value.ValueKind == JsonValueKind.Number)
+                Assert.Equal(BitConverter.DoubleToInt64Bits(value.GetDouble()), BitConverter.DoubleToInt64Bits(a[name].GetDouble()));
+        }
+    }
+
+    [Fact]
+    public async Task Run_smoke_trains_every_trial_prints_a_ranking_and_writes_all_outputs()
+    {
+        int trials = SmokeTrialCount();
+        string outDir = _temp.File("smoke-out");
+
+        var r = await Cli.Run("run", Smoke, "--out", outDir);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("smoke: ranked by calibration_error (minimize)", r.Output);
+        Assert.Contains("rank", r.Output);
+        Assert.Contains("relu sgd", r.Output);
+        Assert.Contains("tanh sgd", r.Output);
+        Assert.Contains($"{trials} trials trained, 0 reused", r.Output);
+
+        Assert.Equal(trials, JsonlLines(outDir).Length);
+        var byId = TrialsById(outDir);
+        Assert.Equal(trials, byId.Count);
+        Assert.All(byId.Values, t => Assert.Equal("completed", t.GetProperty("status").GetString()));
+        Assert.Equal(2, byId.Values.Select(t => t.GetProperty("config_key").GetString()).Distinct().Count());
+        Assert.Equal([0, 0, 1, 1], byId.Values.Select(t => t.GetProperty("seed").GetInt32()).Order());
+
+        foreach (string f in new[] { "ranking.csv", "ranking.json", "ranking.md" })
+            Assert.True(File.Exists(Path.Combine(outDir, f)), $"{f} missing");
+        string[] csv = File.ReadAllLines(Path.Combine(outDir, "ranking.csv")).Where(l => l.Length > 0).ToArray();
+        Assert.Equal(1 + 2, csv.Length);
+        Assert.StartsWith("rank,", csv[0]);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "ranking.json")));
+        Assert.Equal("smoke", json.RootElement.GetProperty("name").GetString());
+        Assert.Equal(2, json.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.All(json.RootElement.GetProperty("rows").EnumerateArray(),
+            row => Assert.Equal(2, row.GetProperty("metrics").GetProperty("calibration_error").GetProperty("n").GetInt32()));
+        string[] mdRows = File.ReadAllLines(Path.Combine(outDir, "ranking.md")).Where(l => l.StartsWith("| 1 ") || l.StartsWith("| 2 ")).ToArray();
+        Assert.Equal(2, mdRows.Length);
+    }
+
+    [Fact]
+    public async Task Running_again_into_the_same_folder_reuses_every_trial_and_writes_the_same_ranking()
+    {
+        int trials = SmokeTrialCount();
+        string outDir = _temp.File("resume-out");
+
+        var first = await Cli.Run("run", Smoke, "--out", outDir);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        string[] linesAfterFirst = JsonlLines(outDir);
+        byte[] csvAfterFirst = File.ReadAllBytes(Path.Combine(outDir, "ranking.csv"));
+        byte[] jsonAfterFirst = File.ReadAllBytes(Path.Combine(outDir, "ranking.json"));
+        byte[] mdAfterFirst = File.ReadAllBytes(Path.Combine(outDir, "ranking.md"));
+
+        var second = await Cli.Run("run", Smoke, "--out", outDir);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains($"0 trials trained, {trials} reused", second.Output);
+        Assert.Equal(linesAfterFirst, JsonlLines(outDir));
+        Assert.Equal(csvAfterFirst, File.ReadAllBytes(Path.Combine(outDir, "ranking.csv")));
+        Assert.Equal(jsonAfterFirst, File.ReadAllBytes(Path.Combine(outDir, "ranking.json")));
+        Assert.Equal(mdAfterFirst, File.ReadAllBytes(Path.Combine(outDir, "ranking.md")));
+    }
+
+    [Fact]
+    public async Task A_partial_trials_file_is_resumed_by_training_only_the_missing_trials()
+    {
+        int trials = SmokeTrialCount();
+        string outDir = _temp.File("partial-out");
+        var first = await Cli.Run("run", Smoke, "--out", outDir);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        string[] all = JsonlLines(outDir);
+        byte[] csvAfterFirst = File.ReadAllBytes(Path.Combine(outDir, "ranking.csv"));
+
+        // Keep one trial and half of the next line, as an interrupted run would leave it.
+        File.WriteAllText(Path.Combine(outDir, "trials.jsonl"), all[0] + "\n" + all[1][..(all[1].Length / 2)]);
+        var second = await Cli.Run("run", Smoke, "--out", outDir);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains($"{trials - 1} trials trained, 1 reused", second.Output);
+        var byId = TrialsById(outDir, skipUnreadable: true);
+        Assert.Equal(trials, byId.Count);
+        // Training is deterministic, so the re-trained trials give the same ranking.
+        Assert.Equal(csvAfterFirst, File.ReadAllBytes(Path.Combine(outDir, "ranking.csv")));
+    }
+
+    private static Dictionary<string, JsonElement> TrialsById(string dir, bool skipUnreadable)
+    {
+        var result = new Dictionary<string, JsonElement>();
+        foreach (string line in JsonlLines(dir))
+        {
+            try
+            {
+                var e = JsonDocument.Parse(line).RootElement.Clone();
+                result[e.GetProperty("id").GetString()!] = e;
+            }
+            catch (JsonException) when (skipUnreadable) { }
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task Two_silos_give_bit_identical_metrics_to_one_silo_and_share_the_trials()
+    {
+        int trials = SmokeTrialCount();
+        string oneDir = _temp.File("one-silo");
+        string twoDir = _temp.File("two-silos");
+
+        var one = await Cli.Run("run", Smoke, "--out", oneDir, "--silos", "1");
+        var two = await Cli.Run("run", Smoke, "--out", twoDir, "--silos", "2", "--workers", "1");
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.True(two.ExitCode == 0, two.ToString());
+        var a = TrialsById(oneDir);
+        var b = TrialsById(twoDir);
+        Assert.Equal(trials, a.Count);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (string id in a.Keys)
+        {
+            AssertExactlyEqual(a[id].GetProperty("metrics"), b[id].GetProperty("metrics"), id + ".metrics");
+            Assert.Equal(a[id].GetProperty("loss_history").GetRawText(), b[id].GetProperty("loss_history").GetRawText());
+            Assert.Equal(a[id].GetProperty("weights").GetRawText(), b[id].GetProperty("weights").GetRawText());
+        }
+
+        Assert.All(a.Values, t => Assert.Equal("silo-1", t.GetProperty("silo").GetString()));
+        var silos = b.Values.Select(t => t.GetProperty("silo").GetString()).ToHashSet();
+        Assert.Equal(["silo-1", "silo-2"], silos.Order());
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(oneDir, "ranking.csv")),
+            File.ReadAllBytes(Path.Combine(twoDir, "ranking.csv")));
+    }
+
+    [Fact]
+    public async Task Run_on_an_invalid_file_exits_2_and_creates_no_output_folder()
+    {
+        string path = _temp.Write("invalid.yaml", "name: invalid\nparamters:\n  activation: {values: [relu]}\n");
+        string outDir = _temp.File("never-created");
+
+        var r = await Cli.Run("run", path, "--out", outDir);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(path, r.Error);
+        Assert.Contains("did you mean", r.Error);
+        Assert.Contains("nothing ran", r.Error);
+        Cli.NoStackTrace(r.Error);
+        Assert.False(Directory.Exists(outDir), "the output folder was created for a refused sweep");
+    }
+
+    [Fact]
+    public async Task Run_on_a_missing_file_exits_2_and_creates_no_output_folder()
+    {
+        string outDir = _temp.File("never-created");
+
+        var r = await Cli.Run("run", _temp.File("missing.yaml"), "--out", outDir);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("not found", r.Error);
+        Cli.NoStackTrace(r.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Theory]
+    [InlineData("--silos", "0")]
+    [InlineData("--silos", "-1")]
+    [InlineData("--workers", "0")]
+    public async Task Run_refuses_fewer_than_one_silo_or_worker(string option, string value)
+    {
+        string outDir = _temp.File("never-created");
+
+        var r = await Cli.Run("run", Smoke, "--out", outDir, option, value);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(option, r.Error);
+        Assert.Contains("at least 1", r.Error);
+        Cli.NoStackTrace(r.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Run_refuses_an_unknown_telemetry_exporter()
+    {
+        string outDir = _temp.File("never-created");
+
+        var r = await Cli.Run("run", Smoke, "--out", outDir, "--telemetry", "carrier-pigeon");
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("carrier-pigeon", r.Error);
+        Cli.NoStackTrace(r.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+}

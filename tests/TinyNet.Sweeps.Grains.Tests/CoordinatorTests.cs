@@ -1,0 +1,92 @@
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains.Tests;
+
+public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFixture<ScriptedClusterFixture>
+{
+    private static TrialConfig Config(double learningRate, int epochs = 10) => new() { LearningRate = learningRate, Epochs = epochs };
+
+    [Fact]
+    public async Task A_sweep_on_three_silos_finishes_with_exactly_one_result_per_trial()
+    {
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 12).Select(i => Config(0.01 * i)), seeds: 3);
+
+        var (results, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
+
+        Assert.Equal(trials.Select(t => t.Id).Order(), results.Select(r => r.Trial.Id).Order());
+        Assert.All(results, r => Assert.Equal(TrialStatus.Completed, r.Outcome.Status));
+        Assert.Equal(12, ranking.Rows.Count);
+        Assert.All(ranking.Rows, row => Assert.Equal(3, row.Completed));
+        // Lowest learning rate has the lowest scripted calibration error.
+        Assert.Equal(0.01, ranking.Rows[0].Config.LearningRate);
+    }
+
+    [Fact]
+    public async Task Trials_spread_over_every_silo_and_no_silo_exceeds_its_workers()
+    {
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 30).Select(i => Config(0.001 * i, epochs: 11)), seeds: 1);
+
+        var (results, _) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
+
+        var bySilo = results.GroupBy(r => r.Silo).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(ClusterFixture.Silos, bySilo.Count);
+        Assert.All(bySilo.Values, count => Assert.InRange(count, 5, 15));
+        Assert.All(ScriptedTrainingService.MaxConcurrencyBySilo.Values, max => Assert.InRange(max, 1, ClusterFixture.WorkersPerSilo));
+    }
+
+    [Fact]
+    public async Task A_trial_that_throws_twice_is_retried_and_completes()
+    {
+        var trials = SweepDriver.Trials([Config(ScriptedTrainingService.FlakyRate)], seeds: 1);
+
+        var (results, _) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
+
+        var result = Assert.Single(results);
+        Assert.Equal(TrialStatus.Completed, result.Outcome.Status);
+        Assert.Equal(3, result.Attempts);
+    }
+
+    [Fact]
+    public async Task A_trial_that_always_throws_is_failed_with_its_error_and_the_sweep_completes()
+    {
+        var trials = SweepDriver.Trials([Config(ScriptedTrainingService.BrokenRate), Config(0.2)], seeds: 2);
+
+        var (results, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
+
+        Assert.Equal(4, results.Count);
+        var failed = results.Where(r => r.Outcome.Status == TrialStatus.Failed).ToList();
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, r =>
+        {
+            Assert.Equal(1 + TrialGrain.MaxRetries, r.Attempts);
+            Assert.Contains("always broken", r.Outcome.Error);
+        });
+        Assert.Equal(0.2, ranking.Rows[0].Config.LearningRate);
+        Assert.Equal(2, ranking.Rows[^1].Failed);
+    }
+
+    [Fact]
+    public async Task Diverged_configurations_rank_after_every_completed_one()
+    {
+        // The diverging rate is lower than the completed ones', so only the status can put it last.
+        var trials = SweepDriver.Trials([Config(ScriptedTrainingService.DivergingRate), Config(0.3), Config(0.4)], seeds: 2);
+
+        var (_, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
+
+        Assert.Equal([0.3, 0.4, ScriptedTrainingService.DivergingRate], ranking.Rows.Select(r => r.Config.LearningRate));
+        Assert.Equal(2, ranking.Rows[^1].Diverged);
+    }
+
+    [Fact]
+    public async Task Prior_results_are_reused_and_not_trained_again()
+    {
+        var trials = SweepDriver.Trials([Config(0.06), Config(0.07)], seeds: 2);
+        var prior = new TrialResult(trials[0], ScriptedTrainingService.Completed(trials[0].Config, trials[0].Seed), "earlier-run", 5, 1);
+
+        var (results, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials, [prior]);
+
+        Assert.Equal(4, results.Count);
+        Assert.Equal("earlier-run", results.Single(r => r.Trial.Id == trials[0].Id).Silo);
+        Assert.Equal(2, ranking.Rows.Count);
+    }
+}

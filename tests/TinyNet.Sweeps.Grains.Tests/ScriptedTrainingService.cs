@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains.Tests;
+
+/// <summary>
+/// A training service whose behaviour is written in the trial's learning rate, so tests running in parallel
+/// don't share mutable switches: <see cref="FlakyRate"/> throws twice then succeeds, <see cref="BrokenRate"/>
+/// always throws, <see cref="DivergingRate"/> diverges; anything else completes with metrics derived from the
+/// configuration and seed. It records how many trials each silo trained at once.
+/// </summary>
+public sealed class ScriptedTrainingService(IOptions<TrainingOptions> options) : ITrainingService
+{
+    public const double FlakyRate = 0.5;
+    public const double BrokenRate = 0.25;
+    public const double DivergingRate = 0.125;
+
+    private static readonly ConcurrentDictionary<string, int> Attempts = new();
+    public static readonly ConcurrentDictionary<string, int> MaxConcurrencyBySilo = new();
+    private int _running;
+
+    public int WorkerCount => options.Value.Workers;
+
+    public async Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    {
+        int running = Interlocked.Increment(ref _running);
+        MaxConcurrencyBySilo.AddOrUpdate(options.Value.SiloName, running, (_, max) => Math.Max(max, running));
+        try
+        {
+            await Task.Delay(20, cancellationToken);
+            int attempt = Attempts.AddOrUpdate($"{TrialIdentity.ConfigKey(config)}/{seed}", 1, (_, n) => n + 1);
+            return config.LearningRate switch
+            {
+                FlakyRate when attempt <= 2 => throw new InvalidOperationException($"flaky attempt {attempt}"),
+                BrokenRate => throw new InvalidOperationException("always broken"),
+                DivergingRate => new TrainingOutcome(TrialStatus.Diverged, [0.3, 0.9], Error: "loss became NaN at epoch 3"),
+                _ => Completed(config, seed),
+            };
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public static TrainingOutcome Completed(TrialConfig config, int seed)
+    {
+        double calibration = config.LearningRate + seed / 1000.0;
+        var metrics = new TrialMetrics(0.2, 0.21 + seed / 100.0, 0.9, 0.3, calibration, 0.8, 0.6);
+        return new TrainingOutcome(TrialStatus.Completed, [0.3, 0.2], metrics, [], null);
+    }
+}

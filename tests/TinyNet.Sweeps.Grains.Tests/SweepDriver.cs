@@ -1,0 +1,40 @@
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Ranking;
+using TinyNet.Sweeps.Domain.Sweeps;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains.Tests;
+
+/// <summary>Runs a sweep against a cluster the way a client does: start, poll, rank.</summary>
+public static class SweepDriver
+{
+    public static readonly MetricSpec Metric = new(MetricNames.CalibrationError, MetricGoal.Minimize);
+
+    public static async Task<(IReadOnlyList<TrialResult> Results, SweepRanking Ranking)> RunAsync(
+        IClusterClient client, IReadOnlyList<TrialSpec> trials, IReadOnlyList<TrialResult>? prior = null)
+    {
+        string sweepId = $"test-{Guid.NewGuid():N}";
+        var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        await coordinator.Start(new SweepLaunch("test", Metric, trials, prior ?? [], new Dictionary<string, string>()));
+        var results = new List<TrialResult>();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
+            results.AddRange(progress.NewResults);
+            if (progress.IsOver) break;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"sweep did not finish: {progress.Finished}/{progress.Total} finished, {progress.Running} running");
+        }
+        return (results, await coordinator.GetRanking());
+    }
+
+    public static IReadOnlyList<TrialSpec> Trials(IEnumerable<TrialConfig> configs, int seeds)
+    {
+        var trials = new List<TrialSpec>();
+        foreach (var config in configs)
+            for (int seed = 0; seed < seeds; seed++)
+                trials.Add(TrialIdentity.Create(config, seed, trials.Count));
+        return trials;
+    }
+}
