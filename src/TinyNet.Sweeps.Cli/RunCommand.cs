@@ -67,7 +67,10 @@ internal static class RunCommand
                     io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
                 io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +
                                     "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
-                return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
+                if (!outcome.Cancelled) return ExitCodes.Success;
+                io.Error.WriteLine($"Interrupted: {loaded.Request.Trials.Count - outcome.Ran - outcome.Reused} trials did not run. " +
+                                   "Run the same command again to resume; finished trials are reused.");
+                return ExitCodes.Cancelled;
             }
             finally
             {

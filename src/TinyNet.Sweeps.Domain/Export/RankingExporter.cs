@@ -140,7 +140,7 @@ public static class RankingExporter
                 p["hidden_units"], CountCell(row),
             };
             cells.AddRange(MetricNames.All.Select(m => row.Metrics.TryGetValue(m, out var s) ? FormatSummary(s) : "—"));
-            md.AppendLine("| " + string.Join(" | ", cells) + " |");
+            md.AppendLine("| " + string.Join(" | ", cells.Select(c => c.Replace("|", "\\|"))) + " |");
         }
         return md.ToString();
     }

@@ -40,8 +40,15 @@ public sealed record TrialRecord(
         result.Outcome.Error,
         result.Trial.Index);
 
+    /// <summary>Back to a result; a line missing what a result needs (hand-edited, corrupted) is refused.</summary>
+    /// <exception cref="System.Text.Json.JsonException">A required field is missing.</exception>
     public TrialResult ToResult()
     {
+        // System.Text.Json fills missing constructor arguments with defaults; such a line must not count as a trial.
+        if (Id is null || ConfigKey is null || Config is null || LossHistory is null || Silo is null)
+            throw new System.Text.Json.JsonException("a trial needs id, config_key, config, loss_history and silo");
+        if (Status == TrialStatus.Completed && (Metrics is null || !MetricNames.All.All(Metrics.ContainsKey)))
+            throw new System.Text.Json.JsonException("a completed trial needs every metric");
         TrialMetrics? metrics = Metrics is null ? null : new TrialMetrics(
             Metrics[MetricNames.FinalLoss], Metrics[MetricNames.EvalLoss], Metrics[MetricNames.EvalAccuracy],
             Metrics[MetricNames.Brier], Metrics[MetricNames.CalibrationError], Metrics[MetricNames.ClearConfidence],

@@ -229,4 +229,18 @@ public sealed class TrialLogTests : IDisposable
         Assert.Contains(":3:", contents.Problems[0]);
         Assert.Contains(":4:", contents.Problems[1]);
     }
+
+    [Fact]
+    public void Lines_missing_what_a_trial_needs_are_reported_not_reused()
+    {
+        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(FullCompleted(), null);
+        File.AppendAllText(LogPath, "{}\n{\"id\":\"abcdef0123-s8\",\"status\":\"completed\"}\n");
+
+        var contents = TrialLog.Read(_dir);
+
+        Assert.Equal(["abcdef0123-s7"], contents.Results.Select(r => r.Trial.Id));
+        Assert.Equal(2, contents.Problems.Count);
+        Assert.Contains(":2:", contents.Problems[0]);
+        Assert.Contains(":3:", contents.Problems[1]);
+    }
 }
