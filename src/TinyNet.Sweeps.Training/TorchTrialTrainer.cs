@@ -27,7 +27,7 @@ public sealed class TorchTrialTrainer : ITrialTrainer
 
         using var trialScope = NewDisposeScope();
         using var net = TinyNetModel.Create(config, new Xoshiro256(seed, InitStream));
-        using var optimizer = CreateOptimizer(config, net.Parameters);
+        using var optimizer = ParameterOptimizer.Create(config, net.Parameters);
         var batches = new BatchGenerator(new Xoshiro256(seed, DataStream));
 
         int count = BatchGenerator.MixedCount(config.BatchSize, config.CleanRatio);
@@ -51,9 +51,9 @@ public sealed class TorchTrialTrainer : ITrialTrainer
                 return new TrainingOutcome(TrialStatus.Diverged, history,
                     Error: $"Training loss became {value} at epoch {epoch}; the history stops before it.");
 
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
             history.Add(value);
         }
 
@@ -97,15 +97,6 @@ public sealed class TorchTrialTrainer : ITrialTrainer
         LossKind.Mse => nn.functional.mse_loss(outputs, targets),
         LossKind.Bce => nn.functional.binary_cross_entropy(outputs, targets),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
-    /// <summary>PyTorch's optimisers with PyTorch's defaults for everything the config does not set.</summary>
-    static optim.Optimizer CreateOptimizer(TrialConfig config, IEnumerable<TorchSharp.Modules.Parameter> parameters) => config.Optimizer switch
-    {
-        OptimizerKind.Sgd => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.WeightDecay),
-        OptimizerKind.Adam => optim.Adam(parameters, config.LearningRate, weight_decay: config.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(parameters, config.LearningRate, weight_decay: config.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "Unknown optimizer"),
     };
 
     static void Validate(TrialConfig config)
