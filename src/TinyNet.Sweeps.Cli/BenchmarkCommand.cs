@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Serilog;
 using Serilog.Events;
@@ -9,6 +10,7 @@ using Spectre.Console;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Domain.Trials;
+using TinyNet.Sweeps.Grains;
 using TinyNet.Sweeps.Hosting;
 using TinyNet.Sweeps.Training;
 
@@ -23,7 +25,7 @@ internal static class BenchmarkCommand
 {
     public static Command Create(CliIO io)
     {
-        var trialsOption = new Option<int>("--trials") { Description = "Trials in the benchmark sweep.", DefaultValueFactory = _ => 200 };
+        var trialsOption = new Option<int>("--trials") { Description = "Trials in the measured sweep (after a first, warming sweep of 200 short trials).", DefaultValueFactory = _ => 400 };
         var epochsOption = new Option<int>("--epochs") { Description = "Epochs per trial.", DefaultValueFactory = _ => 200 };
         var workersOption = new Option<int>("--workers") { Description = "Parallel trials, in both the raw loop and the cluster.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("benchmark", "Measure orchestration overhead against a raw training loop, and memory as trials grow.")
@@ -35,33 +37,75 @@ internal static class BenchmarkCommand
             int count = parse.GetValue(trialsOption), epochs = parse.GetValue(epochsOption), workers = parse.GetValue(workersOption);
             if (count < 1 || epochs < 1 || workers < 1) throw new UsageException("--trials, --epochs and --workers must be at least 1.");
             Log.Logger = Observability.CreateLogger(new LogOptions { Level = LogEventLevel.Warning });
-            var trials = Trials(count, epochs);
+            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
 
             var trainer = new TorchTrialTrainer();
-            trainer.Train(trials[0].Config, trials[0].Seed); // load the native library outside the timings
-            var raw = RawLoop(trainer, trials, workers);
-
+            trainer.Train(new TrialConfig { Epochs = 1 }, 0); // load the native library outside the timings
             var startup = Stopwatch.StartNew();
             await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions { Silos = 1, WorkersPerSilo = workers }, cancellationToken);
             startup.Stop();
-            string outDir = Path.Combine(Path.GetTempPath(), $"tinynet-benchmark-{Guid.NewGuid():N}");
-            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
-            var memory = new MemorySampler(count);
-            var clock = Stopwatch.StartNew();
-            var request = new SweepRequest("benchmark", new MetricSpec(MetricNames.CalibrationError, MetricGoal.Minimize), trials, new Dictionary<string, string>());
-            await new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>()).RunAsync(request, outDir, memory, cancellationToken);
-            clock.Stop();
-            Directory.Delete(outDir, recursive: true);
+            var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
 
-            Print(io, count, epochs, workers, raw, clock.Elapsed, startup.Elapsed, memory);
+            // The first sweep in a process also pays for JIT-compiling Orleans, serializers and storage
+            // (thousands of methods); measure it apart from the steady state that long sweeps see.
+            var cold = await Measure(trainer, runner, Trials(WarmupTrials, WarmupEpochs, firstSeed: 1_000_000), workers, null, cancellationToken);
+            var memory = new MemorySampler(count);
+            var warm = await Measure(trainer, runner, Trials(count, epochs, firstSeed: 0), workers, memory, cancellationToken);
+
+            Print(io, workers, startup.Elapsed, cold, warm, memory);
             await Log.CloseAndFlushAsync();
             return ExitCodes.Success;
         });
         return command;
     }
 
+    private const int WarmupTrials = 200, WarmupEpochs = 20;
+
+    private sealed record Figures(int Trials, int Epochs, TimeSpan RawWall, TimeSpan RawCpu, TimeSpan ClusterWall, TimeSpan ClusterCpu,
+        double ClusterTrainingMs, IReadOnlyList<TimeSpan> Runs)
+    {
+        public double OrchestrationShare => (ClusterWall.TotalSeconds - RawWall.TotalSeconds) / ClusterWall.TotalSeconds;
+    }
+
+    /// <summary>
+    /// The same trials by a raw loop and through the cluster, at the same parallelism, in the order raw, cluster,
+    /// cluster, raw, so that a drift during the run (background JIT tiering, caches) weighs on both sides alike.
+    /// </summary>
+    private static async Task<Figures> Measure(ITrialTrainer trainer, SweepRunner runner, List<TrialSpec> trials, int workers,
+        IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
+    {
+        var raw1 = RawLoop(trainer, trials, workers);
+        var cluster1 = await ClusterRun(runner, trials, progress, cancellationToken);
+        var cluster2 = await ClusterRun(runner, trials, null, cancellationToken);
+        var raw2 = RawLoop(trainer, trials, workers);
+        return new Figures(trials.Count * 2, trials[0].Config.Epochs, raw1.Wall + raw2.Wall, raw1.Cpu + raw2.Cpu,
+            cluster1.Wall + cluster2.Wall, cluster1.Cpu + cluster2.Cpu, cluster1.TrainingMs + cluster2.TrainingMs,
+            [raw1.Wall, cluster1.Wall, cluster2.Wall, raw2.Wall]);
+    }
+
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu, double TrainingMs)> ClusterRun(
+        SweepRunner runner, List<TrialSpec> trials, IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
+    {
+        string outDir = Path.Combine(Path.GetTempPath(), $"tinynet-benchmark-{Guid.NewGuid():N}");
+        using var trainingTime = new HistogramSum(SweepTelemetry.Name, "tinynet.trial.training_time");
+        var request = new SweepRequest("benchmark", new MetricSpec(MetricNames.CalibrationError, MetricGoal.Minimize), trials, new Dictionary<string, string>());
+        var cpu = CpuTime();
+        var clock = Stopwatch.StartNew();
+        await runner.RunAsync(request, outDir, progress, cancellationToken);
+        clock.Stop();
+        cpu = CpuTime() - cpu;
+        Directory.Delete(outDir, recursive: true);
+        return (clock.Elapsed, cpu, trainingTime.Sum);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>The notebook's three experiments in turn, each with its own seed, all at <paramref name="epochs"/>.</summary>
-    private static List<TrialSpec> Trials(int count, int epochs)
+    private static List<TrialSpec> Trials(int count, int epochs, int firstSeed)
     {
         TrialConfig[] family =
         [
@@ -69,12 +113,13 @@ internal static class BenchmarkCommand
             new() { Activation = Activation.Relu, Epochs = epochs },
             new() { Activation = Activation.Relu, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, WeightDecay = 0.01, CleanRatio = 0.2, Epochs = epochs },
         ];
-        return Enumerable.Range(0, count).Select(i => TrialIdentity.Create(family[i % family.Length], i, i)).ToList();
+        return Enumerable.Range(0, count).Select(i => TrialIdentity.Create(family[i % family.Length], firstSeed + i, i)).ToList();
     }
 
-    private static TimeSpan RawLoop(ITrialTrainer trainer, IReadOnlyList<TrialSpec> trials, int workers)
+    private static (TimeSpan Wall, TimeSpan Cpu) RawLoop(ITrialTrainer trainer, IReadOnlyList<TrialSpec> trials, int workers)
     {
         int next = -1;
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
@@ -83,29 +128,51 @@ internal static class BenchmarkCommand
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        return clock.Elapsed;
+        return (clock.Elapsed, CpuTime() - cpu);
     }
 
-    private static void Print(CliIO io, int count, int epochs, int workers, TimeSpan raw, TimeSpan cluster, TimeSpan startup, MemorySampler memory)
+    private static void Print(CliIO io, int workers, TimeSpan startup, Figures cold, Figures warm, MemorySampler memory)
     {
         var c = CultureInfo.InvariantCulture;
-        double overhead = (cluster.TotalSeconds - raw.TotalSeconds) / cluster.TotalSeconds * 100;
-        var table = new Table().Border(TableBorder.Simple).Title($"{count} trials × {epochs} epochs, {workers} worker(s), {Environment.ProcessorCount} cores");
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{workers} worker(s) on {Environment.ProcessorCount} cores; raw loop vs embedded cluster (1 silo) on the same trials");
         table.AddColumn("measure");
-        table.AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("raw loop: wall time", $"{raw.TotalSeconds.ToString("0.00", c)} s");
-        table.AddRow("raw loop: time per trial (per worker)", $"{(raw.TotalMilliseconds * workers / count).ToString("0.0", c)} ms");
-        table.AddRow("raw loop: trials per second", (count / raw.TotalSeconds).ToString("0.00", c));
-        table.AddRow("cluster: wall time (dispatch to ranking files)", $"{cluster.TotalSeconds.ToString("0.00", c)} s");
-        table.AddRow("cluster: trials per second", (count / cluster.TotalSeconds).ToString("0.00", c));
-        table.AddRow("cluster / raw wall time", (cluster.TotalSeconds / raw.TotalSeconds).ToString("0.000", c));
-        table.AddRow("orchestration share of the sweep's wall time", $"{overhead.ToString("0.0", c)} %");
-        table.AddRow("embedded cluster start-up (not in the above)", $"{startup.TotalSeconds.ToString("0.00", c)} s");
-        foreach (var (finished, workingSet, managed) in memory.Samples)
-            table.AddRow($"memory after {finished} trials: working set / managed heap",
-                $"{(workingSet / 1048576.0).ToString("0", c)} MiB / {(managed / 1048576.0).ToString("0", c)} MiB");
-        table.AddRow("peak working set", $"{(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0).ToString("0", c)} MiB");
+        table.AddColumn(new TableColumn($"first: 2 × {cold.Trials / 2} trials × {cold.Epochs} epochs").RightAligned());
+        table.AddColumn(new TableColumn($"then: 2 × {warm.Trials / 2} trials × {warm.Epochs} epochs").RightAligned());
+        void Row(string name, Func<Figures, string> value) => table.AddRow(name, value(cold), value(warm));
+        Row("raw loop: wall time", f => $"{f.RawWall.TotalSeconds.ToString("0.00", c)} s");
+        Row("raw loop: time per trial per worker", f => $"{(f.RawWall.TotalMilliseconds * workers / f.Trials).ToString("0.0", c)} ms");
+        Row("raw loop: CPU time per trial", f => $"{(f.RawCpu.TotalMilliseconds / f.Trials).ToString("0.0", c)} ms");
+        Row("cluster: wall time (dispatch to ranking files)", f => $"{f.ClusterWall.TotalSeconds.ToString("0.00", c)} s");
+        Row("cluster: trials per second", f => (f.Trials / f.ClusterWall.TotalSeconds).ToString("0.00", c));
+        Row("cluster: training time per trial on its worker", f => $"{(f.ClusterTrainingMs / f.Trials).ToString("0.0", c)} ms");
+        Row("cluster: CPU time per trial", f => $"{(f.ClusterCpu.TotalMilliseconds / f.Trials).ToString("0.0", c)} ms");
+        Row("cluster / raw wall time", f => (f.ClusterWall.TotalSeconds / f.RawWall.TotalSeconds).ToString("0.000", c));
+        Row("orchestration share of the sweep's wall time", f => $"{(f.OrchestrationShare * 100).ToString("0.0", c)} %");
+        Row("runs in order: raw, cluster, cluster, raw", f => string.Join(" / ", f.Runs.Select(r => r.TotalSeconds.ToString("0.00", c))) + " s");
         io.Console.Write(table);
+        io.Output.WriteLine($"Embedded cluster start-up (in neither sweep): {startup.TotalSeconds.ToString("0.00", c)} s");
+        foreach (var (finished, workingSet, managed) in memory.Samples)
+            io.Output.WriteLine($"Memory after {finished} trials of the measured sweep: working set {(workingSet / 1048576.0).ToString("0", c)} MiB, managed heap {(managed / 1048576.0).ToString("0", c)} MiB");
+        io.Output.WriteLine($"Peak working set: {(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0).ToString("0", c)} MiB");
+    }
+
+    /// <summary>Adds up every value recorded by one histogram while it is alive.</summary>
+    private sealed class HistogramSum : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private double _sum;
+
+        public HistogramSum(string meter, string instrument)
+        {
+            _listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == meter && i.Name == instrument) l.EnableMeasurementEvents(i); };
+            _listener.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (_listener) _sum += value; });
+            _listener.Start();
+        }
+
+        public double Sum { get { lock (_listener) return _sum; } }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Samples the process's memory at each tenth of the sweep, to show whether it grows with trials.</summary>

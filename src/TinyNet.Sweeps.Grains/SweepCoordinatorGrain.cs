@@ -7,12 +7,19 @@ using TinyNet.Sweeps.Domain.Trials;
 namespace TinyNet.Sweeps.Grains;
 
 /// <summary>
-/// Runs one sweep: dispatches trials to silos with a free training worker (never more than a silo's workers at
-/// once), records each result exactly once and ranks them.
+/// Runs one sweep: dispatches trials to the silos with the most free training workers (a silo trains no more at
+/// once than its workers), records each result exactly once and ranks them.
 /// </summary>
 public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain
 {
     private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Trials a silo holds per training worker: one training and one queued in the silo's own pool, so a worker
+    /// that finishes starts its next trial at once instead of waiting for this grain's round trip. The pool
+    /// still trains no more trials at once than it has workers.
+    /// </summary>
+    public const int TrialsInHandPerWorker = 2;
 
     private SweepLaunch? _launch;
     private SweepState _state = SweepState.NotStarted;
@@ -167,14 +174,14 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         }
     }
 
-    /// <summary>The silo with the most free training workers, or null when every worker is busy.</summary>
+    /// <summary>The silo with the most room for another trial, or null when every silo has its hands full.</summary>
     private SiloAddress? FreestSilo()
     {
         SiloAddress? best = null;
         int bestFree = 0;
         foreach (var (silo, workers) in _capacity)
         {
-            int free = workers - _load.GetValueOrDefault(silo);
+            int free = workers * TrialsInHandPerWorker - _load.GetValueOrDefault(silo);
             if (free > bestFree) (best, bestFree) = (silo, free);
         }
         return best;

@@ -16,4 +16,6 @@ public static class SweepTelemetry
     public static readonly Counter<long> TrialsDiverged = Meter.CreateCounter<long>("tinynet.trials.diverged", "{trial}", "Trials whose loss became NaN or infinite");
     public static readonly Counter<long> TrialsFailed = Meter.CreateCounter<long>("tinynet.trials.failed", "{trial}", "Trials that threw on every attempt");
     public static readonly Histogram<double> TrialDuration = Meter.CreateHistogram<double>("tinynet.trial.duration", "ms", "Wall time of one trial, all attempts included");
+    public static readonly Histogram<double> TrainingTime = Meter.CreateHistogram<double>("tinynet.trial.training_time", "ms", "Time one attempt spent training on a worker thread");
+    public static readonly Histogram<double> QueueTime = Meter.CreateHistogram<double>("tinynet.trial.queue_time", "ms", "Time one attempt waited in its silo's queue for a free worker");
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,8 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
     {
-        var item = new WorkItem(config, seed, cancellationToken, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new WorkItem(config, seed, cancellationToken, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
+            Stopwatch.GetTimestamp());
         if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(TrainingWorkerPool));
         return item.Completion.Task;
     }
@@ -58,9 +60,13 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
                     item.Completion.TrySetCanceled(item.CancellationToken);
                     continue;
                 }
+                long started = Stopwatch.GetTimestamp();
+                SweepTelemetry.QueueTime.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
                 try
                 {
-                    item.Completion.TrySetResult(_trainer.Train(item.Config, item.Seed, item.CancellationToken));
+                    var outcome = _trainer.Train(item.Config, item.Seed, item.CancellationToken);
+                    SweepTelemetry.TrainingTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    item.Completion.TrySetResult(outcome);
                 }
                 catch (OperationCanceledException e)
                 {
@@ -77,5 +83,5 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public void Dispose() => _queue.Writer.TryComplete();
 
-    private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion);
+    private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion, long Queued);
 }

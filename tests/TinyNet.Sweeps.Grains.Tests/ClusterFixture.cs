@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Training;
 
 namespace TinyNet.Sweeps.Grains.Tests;
 
@@ -36,7 +37,7 @@ public abstract class ClusterFixture : IAsyncLifetime
 public sealed class ScriptedClusterFixture : ClusterFixture
 {
     protected override void ConfigureTraining(IServiceCollection services) =>
-        services.AddSingleton<ITrainingService, ScriptedTrainingService>();
+        services.AddSingleton<ITrialTrainer, ScriptedTrainer>();
 }
 
 /// <summary>Real TorchSharp training behind the real worker pool.</summary>

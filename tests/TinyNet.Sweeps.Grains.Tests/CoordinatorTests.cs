@@ -31,13 +31,13 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         var bySilo = results.GroupBy(r => r.Silo).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(ClusterFixture.Silos, bySilo.Count);
         Assert.All(bySilo.Values, count => Assert.InRange(count, 5, 15));
-        Assert.All(ScriptedTrainingService.MaxConcurrencyBySilo.Values, max => Assert.InRange(max, 1, ClusterFixture.WorkersPerSilo));
+        Assert.All(ScriptedTrainer.MaxConcurrencyBySilo.Values, max => Assert.InRange(max, 1, ClusterFixture.WorkersPerSilo));
     }
 
     [Fact]
     public async Task A_trial_that_throws_twice_is_retried_and_completes()
     {
-        var trials = SweepDriver.Trials([Config(ScriptedTrainingService.FlakyRate)], seeds: 1);
+        var trials = SweepDriver.Trials([Config(ScriptedTrainer.FlakyRate)], seeds: 1);
 
         var (results, _) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
 
@@ -49,7 +49,7 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
     [Fact]
     public async Task A_trial_that_always_throws_is_failed_with_its_error_and_the_sweep_completes()
     {
-        var trials = SweepDriver.Trials([Config(ScriptedTrainingService.BrokenRate), Config(0.2)], seeds: 2);
+        var trials = SweepDriver.Trials([Config(ScriptedTrainer.BrokenRate), Config(0.2)], seeds: 2);
 
         var (results, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
 
@@ -69,11 +69,11 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
     public async Task Diverged_configurations_rank_after_every_completed_one()
     {
         // The diverging rate is lower than the completed ones', so only the status can put it last.
-        var trials = SweepDriver.Trials([Config(ScriptedTrainingService.DivergingRate), Config(0.3), Config(0.4)], seeds: 2);
+        var trials = SweepDriver.Trials([Config(ScriptedTrainer.DivergingRate), Config(0.3), Config(0.4)], seeds: 2);
 
         var (_, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
 
-        Assert.Equal([0.3, 0.4, ScriptedTrainingService.DivergingRate], ranking.Rows.Select(r => r.Config.LearningRate));
+        Assert.Equal([0.3, 0.4, ScriptedTrainer.DivergingRate], ranking.Rows.Select(r => r.Config.LearningRate));
         Assert.Equal(2, ranking.Rows[^1].Diverged);
     }
 
@@ -81,7 +81,7 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
     public async Task Prior_results_are_reused_and_not_trained_again()
     {
         var trials = SweepDriver.Trials([Config(0.06), Config(0.07)], seeds: 2);
-        var prior = new TrialResult(trials[0], ScriptedTrainingService.Completed(trials[0].Config, trials[0].Seed), "earlier-run", 5, 1);
+        var prior = new TrialResult(trials[0], ScriptedTrainer.Completed(trials[0].Config, trials[0].Seed), "earlier-run", 5, 1);
 
         var (results, ranking) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials, [prior]);
 

@@ -21,8 +21,8 @@ public sealed class TelemetryTests(ScriptedClusterFixture fixture) : IClassFixtu
         listener.SetMeasurementEventCallback<double>((i, _, _, _) => totals.AddOrUpdate(i.Name, 1, (_, t) => t + 1));
         listener.Start();
         var trials = SweepDriver.Trials(
-            [new TrialConfig { LearningRate = 0.03 }, new TrialConfig { LearningRate = ScriptedTrainingService.BrokenRate },
-             new TrialConfig { LearningRate = ScriptedTrainingService.DivergingRate }], seeds: 1);
+            [new TrialConfig { LearningRate = 0.03 }, new TrialConfig { LearningRate = ScriptedTrainer.BrokenRate },
+             new TrialConfig { LearningRate = ScriptedTrainer.DivergingRate }], seeds: 1);
 
         await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
 

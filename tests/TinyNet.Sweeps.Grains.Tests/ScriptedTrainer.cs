@@ -1,16 +1,17 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using TinyNet.Sweeps.Domain.Trials;
+using TinyNet.Sweeps.Training;
 
 namespace TinyNet.Sweeps.Grains.Tests;
 
 /// <summary>
-/// A training service whose behaviour is written in the trial's learning rate, so tests running in parallel
-/// don't share mutable switches: <see cref="FlakyRate"/> throws twice then succeeds, <see cref="BrokenRate"/>
-/// always throws, <see cref="DivergingRate"/> diverges; anything else completes with metrics derived from the
-/// configuration and seed. It records how many trials each silo trained at once.
+/// A trainer, run by the silo's real worker pool, whose behaviour is written in the trial's learning rate, so tests
+/// running in parallel don't share mutable switches: <see cref="FlakyRate"/> throws twice then succeeds,
+/// <see cref="BrokenRate"/> always throws, <see cref="DivergingRate"/> diverges; anything else completes with
+/// metrics derived from the configuration and seed. It records how many trials each silo trained at once.
 /// </summary>
-public sealed class ScriptedTrainingService(IOptions<TrainingOptions> options) : ITrainingService
+public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialTrainer
 {
     public const double FlakyRate = 0.5;
     public const double BrokenRate = 0.25;
@@ -20,15 +21,13 @@ public sealed class ScriptedTrainingService(IOptions<TrainingOptions> options) :
     public static readonly ConcurrentDictionary<string, int> MaxConcurrencyBySilo = new();
     private int _running;
 
-    public int WorkerCount => options.Value.Workers;
-
-    public async Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default)
     {
         int running = Interlocked.Increment(ref _running);
         MaxConcurrencyBySilo.AddOrUpdate(options.Value.SiloName, running, (_, max) => Math.Max(max, running));
         try
         {
-            await Task.Delay(20, cancellationToken);
+            Thread.Sleep(20);
             int attempt = Attempts.AddOrUpdate($"{TrialIdentity.ConfigKey(config)}/{seed}", 1, (_, n) => n + 1);
             return config.LearningRate switch
             {
