@@ -49,7 +49,7 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
 
         await RefreshCapacity();
         // Silos may join or leave while the sweep runs; keep the picture of free workers current.
-        _capacityTimer = this.RegisterGrainTimer(async _ => { await RefreshCapacity(); await Dispatch(); },
+        _capacityTimer = this.RegisterGrainTimer(async _ => { await RefreshCapacity(); RequeueTrialsOfLostSilos(); await Dispatch(); },
             new GrainTimerCreationOptions(CapacityRefreshPeriod, CapacityRefreshPeriod) { Interleave = false });
         await Dispatch();
         CompleteIfDone();
@@ -149,6 +149,24 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
             }
         }
         _capacity = capacity;
+    }
+
+    /// <summary>
+    /// Trials dispatched to a silo that has left the cluster will never report: train them again elsewhere.
+    /// Determinism makes the new result equal to the one that was lost.
+    /// </summary>
+    private void RequeueTrialsOfLostSilos()
+    {
+        var lost = _running.Where(r => !_capacity.ContainsKey(r.Value)).ToList();
+        if (lost.Count == 0) return;
+        var trials = _launch!.Trials.ToDictionary(t => t.Id);
+        foreach (var (trialId, silo) in lost)
+        {
+            _running.Remove(trialId);
+            _load.Remove(silo);
+            if (!_finished.Contains(trialId)) _pending.Enqueue(trials[trialId]);
+        }
+        logger.LogWarning("Sweep {SweepId}: {Count} trials were on silos that left the cluster; dispatching them again", SweepId, lost.Count);
     }
 
     private async Task Dispatch()

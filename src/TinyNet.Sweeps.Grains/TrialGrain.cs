@@ -91,7 +91,15 @@ public sealed class TrialGrain(
         Record(result);
         activity?.SetTag("trial.status", outcome.Status.ToString().ToLowerInvariant());
         state.State.Result = result;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // The coordinator still gets the result; only a later re-ask of this trial would retrain it.
+            logger.LogWarning("Could not save the result of trial {TrialId} ({Error})", spec.Id, e.Message);
+        }
         await ReportAsync(assignment.SweepId, result);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using TinyNet.Sweeps.Abstractions;
@@ -16,6 +17,8 @@ public abstract class ClusterFixture : IAsyncLifetime
 
     protected abstract void ConfigureTraining(IServiceCollection services);
 
+    protected virtual void ConfigureSilo(ISiloBuilder silo) { }
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(Silos);
@@ -25,6 +28,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             siloBuilder.AddMemoryGrainStorage(SiloSetup.StorageName)
                 .AddTinyNetSweeps(o => { o.Workers = WorkersPerSilo; o.SiloName = silo.SiloName; });
             ConfigureTraining(siloBuilder.Services);
+            ConfigureSilo(siloBuilder);
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddDomainTypes()));
         Cluster = builder.Build();
@@ -38,6 +42,20 @@ public sealed class ScriptedClusterFixture : ClusterFixture
 {
     protected override void ConfigureTraining(IServiceCollection services) =>
         services.AddSingleton<ITrialTrainer, ScriptedTrainer>();
+}
+
+/// <summary>A scripted cluster of its own, for tests that kill silos; dead silos are noticed within seconds.</summary>
+public sealed class SiloLossClusterFixture : ClusterFixture
+{
+    protected override void ConfigureTraining(IServiceCollection services) =>
+        services.AddSingleton<ITrialTrainer, ScriptedTrainer>();
+
+    protected override void ConfigureSilo(ISiloBuilder silo) => silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+        o.NumMissedProbesLimit = 2;
+        o.NumVotesForDeathDeclaration = 1;
+    });
 }
 
 /// <summary>Real TorchSharp training behind the real worker pool.</summary>

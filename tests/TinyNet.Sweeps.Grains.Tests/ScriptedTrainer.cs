@@ -9,7 +9,8 @@ namespace TinyNet.Sweeps.Grains.Tests;
 /// A trainer, run by the silo's real worker pool, whose behaviour is written in the trial's learning rate, so tests
 /// running in parallel don't share mutable switches: <see cref="FlakyRate"/> throws twice then succeeds,
 /// <see cref="BrokenRate"/> always throws, <see cref="DivergingRate"/> diverges; anything else completes with
-/// metrics derived from the configuration and seed. It records how many trials each silo trained at once.
+/// metrics derived from the configuration and seed. A trial takes as many milliseconds as it has epochs.
+/// It records how many trials each silo trained at once.
 /// </summary>
 public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialTrainer
 {
@@ -27,7 +28,7 @@ public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialT
         MaxConcurrencyBySilo.AddOrUpdate(options.Value.SiloName, running, (_, max) => Math.Max(max, running));
         try
         {
-            Thread.Sleep(20);
+            Thread.Sleep(config.Epochs);
             int attempt = Attempts.AddOrUpdate($"{TrialIdentity.ConfigKey(config)}/{seed}", 1, (_, n) => n + 1);
             return config.LearningRate switch
             {
