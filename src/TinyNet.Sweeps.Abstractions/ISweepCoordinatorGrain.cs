@@ -30,6 +30,10 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("GetRanking")]
     Task<SweepRanking> GetRanking();
 
+    /// <summary>What the sweep is, or null when no sweep has this id.</summary>
+    [Alias("GetInfo"), AlwaysInterleave]
+    Task<SweepInfo?> GetInfo();
+
     /// <summary>Stops dispatching new trials; trials already training finish and are still recorded.</summary>
     [Alias("Cancel")]
     Task Cancel();

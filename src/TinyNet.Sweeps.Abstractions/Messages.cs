@@ -41,3 +41,19 @@ public sealed record TrialSnapshot(
     [property: Id(0)] TrialPhase Phase,
     [property: Id(1)] int Attempts,
     [property: Id(2)] TrialResult? Result);
+
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepInfo")]
+public sealed record SweepInfo(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] MetricSpec Metric,
+    [property: Id(3)] DateTimeOffset SubmittedAt,
+    [property: Id(4)] int Trials,
+    [property: Id(5)] IReadOnlyDictionary<string, string> Labels);
+
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepSummary")]
+public sealed record SweepSummary(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset SubmittedAt,
+    [property: Id(3)] int Trials);

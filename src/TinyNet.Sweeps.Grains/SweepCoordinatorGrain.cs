@@ -6,13 +6,35 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Grains;
 
+/// <summary>What a sweep was asked to do; written once, when it starts.</summary>
+[GenerateSerializer, Alias("TinyNet.Sweeps.CoordinatorLaunchState")]
+public sealed class CoordinatorLaunchState
+{
+    [Id(0)] public SweepLaunch? Launch { get; set; }
+    [Id(1)] public DateTimeOffset SubmittedAt { get; set; }
+}
+
+/// <summary>How far a sweep has got; written at every result. The results themselves live in the trial grains.</summary>
+[GenerateSerializer, Alias("TinyNet.Sweeps.CoordinatorProgressState")]
+public sealed class CoordinatorProgressState
+{
+    [Id(0)] public SweepState State { get; set; }
+    [Id(1)] public List<string> FinishedTrialIds { get; set; } = new();
+}
+
 /// <summary>
 /// Runs one sweep: dispatches trials to the silos with the most free training workers (a silo trains no more at
-/// once than its workers), records each result exactly once and ranks them.
+/// once than its workers), records each result exactly once and ranks them. Its launch and progress are persisted
+/// and a reminder keeps it alive while it runs, so a sweep survives the loss of the coordinator's silo, or of
+/// every silo: the reactivated coordinator collects finished results from the trial grains and dispatches the rest.
 /// </summary>
-public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain
+public sealed class SweepCoordinatorGrain(
+    [PersistentState("launch", SiloSetup.StorageName)] IPersistentState<CoordinatorLaunchState> launchState,
+    [PersistentState("progress", SiloSetup.StorageName)] IPersistentState<CoordinatorProgressState> progressState,
+    ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, IRemindable
 {
     private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
+    private const string KeepRunningReminder = "keep-running";
 
     /// <summary>
     /// Trials a silo holds per training worker: one training and one queued in the silo's own pool, so a worker
@@ -34,6 +56,22 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
 
     private string SweepId => this.GetPrimaryKeyString();
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (launchState.State.Launch is not { } launch) return;
+        // A reactivation: the sweep started earlier, on this silo or another that may be gone.
+        _launch = launch;
+        _state = progressState.State.State;
+        await RecoverResults(launch, progressState.State.FinishedTrialIds);
+        if (_state == SweepState.Running)
+        {
+            EnqueueUnfinished(launch);
+            logger.LogWarning("Sweep {SweepId} resumes: {Finished} of {Total} trials finished, the rest dispatched again",
+                SweepId, _finished.Count, launch.Trials.Count);
+            StartCapacityTimer(dueTime: TimeSpan.Zero);
+        }
+    }
+
     public async Task Start(SweepLaunch launch)
     {
         if (_launch is not null) return;
@@ -42,17 +80,22 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         var planned = launch.Trials.Select(t => t.Id).ToHashSet();
         foreach (var prior in launch.PriorResults.Where(r => planned.Contains(r.Trial.Id)))
             Record(prior);
-        foreach (var trial in launch.Trials.Where(t => !_finished.Contains(t.Id)).OrderBy(t => t.Index))
-            _pending.Enqueue(trial);
+        EnqueueUnfinished(launch);
         logger.LogInformation("Sweep {SweepId} ({Name}) starts: {Total} trials, {Reused} reused from earlier runs",
             SweepId, launch.Name, launch.Trials.Count, _finished.Count);
 
+        launchState.State = new CoordinatorLaunchState { Launch = launch, SubmittedAt = DateTimeOffset.UtcNow };
+        await launchState.WriteStateAsync();
+        await SaveProgress();
+        await GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key)
+            .Register(new SweepSummary(SweepId, launch.Name, launchState.State.SubmittedAt, launch.Trials.Count));
+        // If every silo goes down, the reminder brings this sweep back when silos return.
+        await this.RegisterOrUpdateReminder(KeepRunningReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
         await RefreshCapacity();
-        // Silos may join or leave while the sweep runs; keep the picture of free workers current.
-        _capacityTimer = this.RegisterGrainTimer(async _ => { await RefreshCapacity(); RequeueTrialsOfLostSilos(); await Dispatch(); },
-            new GrainTimerCreationOptions(CapacityRefreshPeriod, CapacityRefreshPeriod) { Interleave = false });
+        StartCapacityTimer(dueTime: CapacityRefreshPeriod);
         await Dispatch();
-        CompleteIfDone();
+        await CompleteIfDone();
     }
 
     public async Task ReportResult(TrialResult result)
@@ -60,21 +103,21 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         if (_running.Remove(result.Trial.Id, out var silo) && _load.TryGetValue(silo, out int load))
             _load[silo] = Math.Max(0, load - 1);
         if (!Record(result)) return;
+        await SaveProgress();
         await Dispatch();
-        CompleteIfDone();
+        await CompleteIfDone();
     }
 
     public async Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait)
     {
         cursor = Math.Clamp(cursor, 0, _results.Count);
-        bool over = _state == SweepState.Completed || (_state == SweepState.Cancelled && _running.Count == 0);
-        if (cursor == _results.Count && !over && maxWait > TimeSpan.Zero)
+        if (cursor == _results.Count && !IsOver && maxWait > TimeSpan.Zero)
         {
             await Task.WhenAny(_changed.Task, Task.Delay(maxWait));
             cursor = Math.Clamp(cursor, 0, _results.Count);
         }
         int Count(TrialStatus status) => _results.Count(r => r.Outcome.Status == status);
-        var progress = new SweepProgress(
+        return new SweepProgress(
             _state,
             _launch?.Trials.Count ?? 0,
             Count(TrialStatus.Completed),
@@ -83,26 +126,34 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
             _running.Count,
             _results.Skip(cursor).ToList(),
             _results.Count);
-        return progress;
     }
 
     public Task<SweepRanking> GetRanking()
     {
-        if (_launch is null) throw new InvalidOperationException($"Sweep {SweepId} was never started.");
+        if (_launch is null) throw new InvalidOperationException($"There is no sweep '{SweepId}' in this cluster.");
         return Task.FromResult(Ranker.Rank(_launch.Name, _launch.Metric, _results, _launch.Labels));
     }
 
-    public Task Cancel()
+    public Task<SweepInfo?> GetInfo() => Task.FromResult(_launch is null
+        ? null
+        : new SweepInfo(SweepId, _launch.Name, _launch.Metric, launchState.State.SubmittedAt, _launch.Trials.Count, _launch.Labels));
+
+    public async Task Cancel()
     {
-        if (_state == SweepState.Running)
-        {
-            logger.LogInformation("Sweep {SweepId} cancelled with {Pending} trials not started", SweepId, _pending.Count);
-            _pending.Clear();
-            _state = SweepState.Cancelled;
-            Signal();
-        }
-        return Task.CompletedTask;
+        if (_state != SweepState.Running) return;
+        logger.LogInformation("Sweep {SweepId} cancelled with {Pending} trials not started", SweepId, _pending.Count);
+        _pending.Clear();
+        _state = SweepState.Cancelled;
+        await SaveProgress();
+        Signal();
+        await CompleteIfDone();
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        // Being activated is the point: OnActivateAsync has resumed the sweep if it was running.
+        Task.CompletedTask;
+
+    private bool IsOver => _state == SweepState.Completed || (_state == SweepState.Cancelled && _running.Count == 0);
 
     /// <summary>Records a result once; a second report of the same trial (a retry, a resumed silo) is ignored.</summary>
     private bool Record(TrialResult result)
@@ -113,25 +164,58 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         return true;
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private void EnqueueUnfinished(SweepLaunch launch)
+    {
+        foreach (var trial in launch.Trials.Where(t => !_finished.Contains(t.Id)).OrderBy(t => t.Index))
+            _pending.Enqueue(trial);
+    }
 
-    /// <summary>Wakes the clients waiting in <see cref="GetProgress"/>.</summary>
-    private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    /// <summary>Finished results live in their trial grains; ask them again after a reactivation.</summary>
+    private async Task RecoverResults(SweepLaunch launch, IReadOnlyCollection<string> finishedIds)
+    {
+        var planned = launch.Trials.ToDictionary(t => t.Id);
+        var prior = launch.PriorResults.Where(r => planned.ContainsKey(r.Trial.Id)).ToDictionary(r => r.Trial.Id);
+        var snapshots = await Task.WhenAll(finishedIds.Where(id => !prior.ContainsKey(id)).Select(id =>
+            GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, id)).GetSnapshot()));
+        foreach (var result in prior.Values) Record(result);
+        // A trial whose saved result is missing is simply trained again.
+        foreach (var snapshot in snapshots)
+            if (snapshot.Result is { } result) Record(result);
+    }
 
-    private void CompleteIfDone()
+    private Task SaveProgress()
+    {
+        progressState.State.State = _state;
+        progressState.State.FinishedTrialIds = _results.Select(r => r.Trial.Id).ToList();
+        return progressState.WriteStateAsync();
+    }
+
+    private async Task CompleteIfDone()
     {
         if (_state == SweepState.Running && _pending.Count == 0 && _running.Count == 0)
         {
             _state = SweepState.Completed;
-            _capacityTimer?.Dispose();
-            Signal();
+            await SaveProgress();
             logger.LogInformation("Sweep {SweepId} completed: {Count} results", SweepId, _results.Count);
         }
-        else if (_state == SweepState.Cancelled && _running.Count == 0)
-        {
-            _capacityTimer?.Dispose();
-        }
+        if (!IsOver) return;
+        _capacityTimer?.Dispose();
+        _capacityTimer = null;
+        Signal();
+        if (await this.GetReminder(KeepRunningReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
     }
+
+    private void StartCapacityTimer(TimeSpan dueTime) =>
+        // Silos may join or leave while the sweep runs; keep the picture of free workers current.
+        _capacityTimer = this.RegisterGrainTimer(async _ =>
+            {
+                await RefreshCapacity();
+                RequeueTrialsOfLostSilos();
+                await Dispatch();
+                await CompleteIfDone();
+            },
+            new GrainTimerCreationOptions(dueTime, CapacityRefreshPeriod) { Interleave = false });
 
     private async Task RefreshCapacity()
     {
@@ -158,8 +242,8 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
     private void RequeueTrialsOfLostSilos()
     {
         var lost = _running.Where(r => !_capacity.ContainsKey(r.Value)).ToList();
-        if (lost.Count == 0) return;
-        var trials = _launch!.Trials.ToDictionary(t => t.Id);
+        if (lost.Count == 0 || _launch is null) return;
+        var trials = _launch.Trials.ToDictionary(t => t.Id);
         foreach (var (trialId, silo) in lost)
         {
             _running.Remove(trialId);
@@ -174,6 +258,7 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
         while (_state == SweepState.Running && _pending.Count > 0 && FreestSilo() is { } silo)
         {
             var trial = _pending.Dequeue();
+            if (_finished.Contains(trial.Id)) continue;
             _running[trial.Id] = silo;
             _load[silo] = _load.GetValueOrDefault(silo) + 1;
             try
@@ -215,4 +300,9 @@ public sealed class SweepCoordinatorGrain(ILogger<SweepCoordinatorGrain> logger)
 
     private static Task OnSilo(SiloAddress silo, Func<Task> call) =>
         OnSilo(silo, async () => { await call(); return 0; });
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Wakes the clients waiting in <see cref="GetProgress"/>.</summary>
+    private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
 }

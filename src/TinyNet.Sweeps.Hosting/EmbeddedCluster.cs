@@ -56,6 +56,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     .UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "tinynet-sweeps", clusterId: clusterId)
                     .Configure<SiloOptions>(o => o.SiloName = name)
                     .AddMemoryGrainStorage(SiloSetup.StorageName)
+                    .UseInMemoryReminderService()
                     .AddTinyNetSweeps(o => { o.Workers = workers; o.SiloName = name; }));
                 var host = builder.Build();
                 silos.Add(host);

@@ -26,6 +26,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((silo, siloBuilder) =>
         {
             siloBuilder.AddMemoryGrainStorage(SiloSetup.StorageName)
+                .UseInMemoryReminderService()
                 .AddTinyNetSweeps(o => { o.Workers = WorkersPerSilo; o.SiloName = silo.SiloName; });
             ConfigureTraining(siloBuilder.Services);
             ConfigureSilo(siloBuilder);

@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Grains.Tests;
@@ -88,5 +89,32 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         Assert.Equal(4, results.Count);
         Assert.Equal("earlier-run", results.Single(r => r.Trial.Id == trials[0].Id).Silo);
         Assert.Equal(2, ranking.Rows.Count);
+    }
+
+    [Fact]
+    public async Task A_coordinator_that_loses_its_activation_resumes_from_its_saved_progress()
+    {
+        var client = fixture.Cluster.Client;
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 24).Select(i => Config(0.002 * i, epochs: 60)), seeds: 1);
+        var coordinator = client.GetGrain<ISweepCoordinatorGrain>($"resume-{Guid.NewGuid():N}");
+        await coordinator.Start(new SweepLaunch("resume", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        var early = await coordinator.GetProgress(0, TimeSpan.FromSeconds(5));
+        Assert.NotEmpty(early.NewResults);
+
+        // Forget everything the coordinator holds in memory, as a crash of its silo would.
+        await fixture.Cluster.DeactivateAsync(coordinator);
+
+        var results = new List<TrialResult>();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
+            results.AddRange(progress.NewResults);
+            if (progress.IsOver) break;
+            Assert.True(DateTime.UtcNow < deadline, $"sweep did not resume: {progress.State}, {progress.Finished}/{progress.Total}");
+        }
+        Assert.Equal(trials.Select(t => t.Id).Order(), results.Select(r => r.Trial.Id).Order());
+        Assert.Equal(SweepState.Completed, (await coordinator.GetProgress(0, TimeSpan.Zero)).State);
+        Assert.Contains(await client.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key).List(), s => s.Id == coordinator.GetPrimaryKeyString());
     }
 }
