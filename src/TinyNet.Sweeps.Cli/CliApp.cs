@@ -14,6 +14,12 @@ public static class CliApp
             ValidateCommand.Create(io),
             RunCommand.Create(io),
             BenchmarkCommand.Create(io),
+            SiloCommand.Create(io),
+            SubmitCommand.Create(io),
+            StatusCommand.Create(io),
+            ResultsCommand.Create(io),
+            CancelCommand.Create(io),
+            ListCommand.Create(io),
         };
         try
         {
@@ -30,6 +36,11 @@ public static class CliApp
         {
             io.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
+        }
+        catch (ClusterUnreachableException e)
+        {
+            io.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("TINYNET_DEBUG") is null)
         {

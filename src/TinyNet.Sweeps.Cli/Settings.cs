@@ -15,6 +15,16 @@ internal static class Settings
         .AddEnvironmentVariables("TINYNET_")
         .Build();
 
+    /// <summary>An integer setting, refused with its key when it is not one.</summary>
+    public static int? Int(IConfiguration section, string key)
+    {
+        string? text = section[key];
+        if (text is null) return null;
+        return int.TryParse(text, out int value)
+            ? value
+            : throw new UsageException($"The setting {(section is IConfigurationSection s ? s.Path + ":" : "")}{key} must be an integer (got '{text}').");
+    }
+
     public static TelemetryOptions Telemetry(string? exporterOption, string? endpointOption)
     {
         var section = Load().GetSection("Telemetry");

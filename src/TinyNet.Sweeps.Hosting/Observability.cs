@@ -26,6 +26,9 @@ public sealed record LogOptions
 
     /// <summary>When set, every event is also written there as compact JSON, one per line.</summary>
     public string? JsonFile { get; init; }
+
+    /// <summary>The silo this process runs, added to every event.</summary>
+    public string? Silo { get; init; }
 }
 
 public static class Observability
@@ -43,8 +46,12 @@ public static class Observability
             .MinimumLevel.Override("Orleans.Runtime.Watchdog", LogEventLevel.Error)
             .Enrich.FromLogContext()
             .WriteTo.Console(
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+                outputTemplate: options.Silo is null
+                    ? "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"
+                    : "[{Timestamp:HH:mm:ss} {Level:u3} {Silo}] {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: LogEventLevel.Verbose);
+        if (options.Silo is { } silo)
+            configuration = configuration.Enrich.WithProperty("Silo", silo);
         if (options.JsonFile is { } file)
             configuration = configuration.WriteTo.File(new CompactJsonFormatter(), file);
         return configuration.CreateLogger();

@@ -18,9 +18,6 @@ public sealed record SweepRunOutcome(string SweepId, SweepRanking Ranking, int R
 /// </summary>
 public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logger)
 {
-    /// <summary>How long one progress call may wait for news; well under Orleans' 30 s response timeout.</summary>
-    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(1);
-
     public async Task<SweepRunOutcome> RunAsync(
         SweepRequest request, string outputDirectory, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -33,24 +30,15 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
         await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, prior, request.Labels));
         var written = prior.Select(r => r.Trial.Id).ToHashSet();
         bool cancelled = false;
-        int cursor = 0;
         using (var log = TrialLog.OpenForAppend(outputDirectory))
         {
-            while (true)
+            if (!await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, cancellationToken))
             {
-                var current = await coordinator.GetProgress(cursor, cancelled ? TimeSpan.FromMilliseconds(200) : LongPoll);
-                foreach (var result in current.NewResults.Where(r => written.Add(r.Trial.Id)))
-                    log.Append(result, request.Labels.GetValueOrDefault(result.Trial.ConfigKey));
-                cursor = current.Cursor;
-                progress?.Report(current);
-                if (current.IsOver) break;
-                if (cancellationToken.IsCancellationRequested && !cancelled)
-                {
-                    // Stop dispatching but let the trials already training finish and be written.
-                    cancelled = true;
-                    logger.LogWarning("Cancelling sweep {SweepId}: waiting for {Running} running trials to finish", sweepId, current.Running);
-                    await coordinator.Cancel();
-                }
+                // The cluster lives in this process: stop dispatching, let the trials already training finish and be written.
+                cancelled = true;
+                logger.LogWarning("Cancelling sweep {SweepId}: waiting for the running trials to finish", sweepId);
+                await coordinator.Cancel();
+                await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, CancellationToken.None);
             }
         }
 

@@ -130,6 +130,7 @@ public class ComposeFileTests
         foreach (var silo in Silos)
         {
             Assert.Equal("service_healthy", Service(silo).Map("depends_on").Map("redis").Str("condition"));
+            Assert.NotNull(Service(silo).Map("depends_on").Get(TraceViewer));   // `up submit` must start where telemetry goes
             string probe = string.Join(" ", Service(silo).Map("healthcheck").Seq("test").Select(n => n.Scalar()));
             Assert.Contains($"/{CliSurface.GatewayPort}", probe);
         }

@@ -24,6 +24,15 @@ public sealed class TrialLog : IDisposable
         return new TrialLog(new StreamWriter(stream) { AutoFlush = true });
     }
 
+    /// <summary>Writes a whole log at once (replacing any), as <c>results</c> exports a sweep from a cluster.</summary>
+    public static void WriteAll(string directory, IEnumerable<TrialResult> results, IReadOnlyDictionary<string, string> labels)
+    {
+        Directory.CreateDirectory(directory);
+        File.Delete(Path.Combine(directory, FileName));
+        using var log = OpenForAppend(directory);
+        foreach (var result in results) log.Append(result, labels.GetValueOrDefault(result.Trial.ConfigKey));
+    }
+
     public void Append(TrialResult result, string? label) =>
         _writer.WriteLine(JsonSerializer.Serialize(TrialRecord.From(result, label), SweepJson.Options));
 

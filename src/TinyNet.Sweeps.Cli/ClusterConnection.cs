@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Hosting;
+
+namespace TinyNet.Sweeps.Cli;
+
+/// <summary>The <c>--redis</c> and <c>--cluster-id</c> options every multi-machine command shares, and connecting with them.</summary>
+internal sealed class ClusterConnection
+{
+    public Option<string?> Redis { get; } = new("--redis") { Description = "The cluster's Redis, HOST:PORT (or TINYNET_REDIS, or Redis in appsettings.json)." };
+    public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = $"The cluster's id (or TINYNET_CLUSTERID); default {ClusterAddress.DefaultClusterId}." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Redis);
+        command.Options.Add(ClusterId);
+    }
+
+    public ClusterAddress Address(ParseResult parse)
+    {
+        var settings = Settings.Load();
+        string redis = parse.GetValue(Redis) ?? settings["Redis"]
+            ?? throw new UsageException("Which cluster? Give --redis HOST:PORT (or set TINYNET_REDIS, or Redis in appsettings.json).");
+        return new ClusterAddress(redis, parse.GetValue(ClusterId) ?? settings["ClusterId"] ?? ClusterAddress.DefaultClusterId);
+    }
+
+    /// <summary>A connected client; a cluster that cannot be reached is a one-line error, not a stack trace.</summary>
+    public static async Task<Connected> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var host = await RedisCluster.ConnectAsync(address, cancellationToken);
+            return new Connected(host);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ClusterUnreachableException(
+                $"Could not reach cluster '{address.ClusterId}' through Redis at {address.Redis}: {e.Message.Split('\n')[0]} " +
+                $"Is Redis up, and has at least one silo joined (tinynet-sweeps silo --redis {address.Redis})?");
+        }
+    }
+
+    /// <summary>The coordinator of an existing sweep; a wrong id is refused with what exists.</summary>
+    public static async Task<(ISweepCoordinatorGrain Coordinator, SweepInfo Info)> FindSweepAsync(IClusterClient client, string sweepId)
+    {
+        var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        if (await coordinator.GetInfo() is { } info) return (coordinator, info);
+        var known = await client.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key).List();
+        string hint = known.Count == 0 ? "The cluster has no sweeps yet." : $"Known sweeps: {string.Join(", ", known.TakeLast(5).Select(s => s.Id))} (see 'tinynet-sweeps list').";
+        throw new UsageException($"There is no sweep '{sweepId}' in this cluster. {hint}");
+    }
+
+    public sealed class Connected(IHost host) : IAsyncDisposable
+    {
+        public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
+
+        public async ValueTask DisposeAsync()
+        {
+            try { await host.StopAsync(TimeSpan.FromSeconds(5)); }
+            catch (Exception) { /* disconnecting: nothing to save */ }
+            host.Dispose();
+        }
+    }
+}
+
+/// <summary>The cluster could not be reached; printed as one line, exit code 1.</summary>
+public sealed class ClusterUnreachableException(string message) : Exception(message);

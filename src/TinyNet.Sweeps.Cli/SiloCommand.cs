@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using TinyNet.Sweeps.Hosting;
+
+namespace TinyNet.Sweeps.Cli;
+
+internal static class SiloCommand
+{
+    public static Command Create(CliIO io)
+    {
+        var cluster = new ClusterConnection();
+        var siloPort = new Option<int?>("--silo-port") { Description = "Port for silo-to-silo traffic (or TINYNET_SILO__SILOPORT); default 11111." };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port clients connect to (or TINYNET_SILO__GATEWAYPORT); default 30000." };
+        var advertise = new Option<string?>("--advertise") { Description = "IP address other machines reach this silo at (or TINYNET_SILO__ADVERTISE); default: Orleans picks this machine's." };
+        var workers = new Option<int?>("--workers") { Description = "Trials trained at once on this silo (or TINYNET_SILO__WORKERS); default: its cores." };
+        var name = new Option<string?>("--name") { Description = "This silo's name in logs and trials.jsonl (or TINYNET_SILO__NAME); default: machine name and silo port." };
+        var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." };
+        var telemetry = new Option<string?>("--telemetry") { Description = "OpenTelemetry exporter: none, console or otlp (or TINYNET_TELEMETRY__EXPORTER)." };
+        var otlpEndpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint (or TINYNET_TELEMETRY__OTLPENDPOINT)." };
+        var command = new Command("silo", "Join (or form) a multi-machine cluster whose membership, grain state and reminders live in Redis; runs until stopped.")
+        {
+            siloPort, gatewayPort, advertise, workers, name, logJson, telemetry, otlpEndpoint,
+        };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, _) =>
+        {
+            var config = Settings.Load().GetSection("Silo");
+            var address = cluster.Address(parse);
+            int silo = parse.GetValue(siloPort) ?? Settings.Int(config, "SiloPort") ?? 11111;
+            var settings = new SiloSettings
+            {
+                Cluster = address,
+                SiloPort = silo,
+                GatewayPort = parse.GetValue(gatewayPort) ?? Settings.Int(config, "GatewayPort") ?? 30000,
+                Advertise = ParseAddress(parse.GetValue(advertise) ?? config["Advertise"]),
+                Workers = parse.GetValue(workers) ?? Settings.Int(config, "Workers") ?? Environment.ProcessorCount,
+                Name = parse.GetValue(name) ?? config["Name"] ?? $"{Environment.MachineName}:{silo}",
+            };
+            if (settings.Workers < 1) throw new UsageException($"--workers must be at least 1 (got {settings.Workers}).");
+            var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
+
+            Log.Logger = Observability.CreateLogger(new LogOptions { JsonFile = parse.GetValue(logJson), Silo = settings.Name });
+            using var stop = new CancellationTokenSource();
+            // Stop cleanly on Ctrl-C and on SIGTERM (docker stop, Kubernetes): leave the cluster, flush logs.
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            try
+            {
+                using var host = RedisCluster.BuildSilo(settings, Settings.Load(), telemetryOptions);
+                try
+                {
+                    await host.StartAsync(stop.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new ClusterUnreachableException($"Silo {settings.Name} could not join cluster '{address.ClusterId}' (Redis {address.Redis}, " +
+                        $"silo port {settings.SiloPort}, gateway port {settings.GatewayPort}): {e.Message.Split('\n')[0]}");
+                }
+                Log.Information("Silo {Name} joined cluster {ClusterId} through Redis {Redis}: silo port {SiloPort}, gateway port {GatewayPort}, {Workers} training workers",
+                    settings.Name, address.ClusterId, address.Redis, settings.SiloPort, settings.GatewayPort, settings.Workers);
+                try { await Task.Delay(Timeout.Infinite, stop.Token); }
+                catch (OperationCanceledException) { }
+                Log.Information("Silo {Name} is leaving the cluster", settings.Name);
+                await host.StopAsync(TimeSpan.FromSeconds(30));
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                await Log.CloseAndFlushAsync();
+            }
+        });
+        return command;
+    }
+
+    private static IPAddress? ParseAddress(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return IPAddress.TryParse(text, out var address)
+            ? address
+            : throw new UsageException($"--advertise needs an IP address such as 10.0.0.5 (got '{text}').");
+    }
+}

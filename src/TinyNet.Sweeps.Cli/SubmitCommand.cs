@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using TinyNet.Sweeps.Abstractions;
+
+namespace TinyNet.Sweeps.Cli;
+
+internal static class SubmitCommand
+{
+    public static Command Create(CliIO io)
+    {
+        var cluster = new ClusterConnection();
+        var file = new Argument<string>("FILE") { Description = "The sweep file; or, with --wait, the id of a sweep already submitted (to reattach)." };
+        var wait = new Option<bool>("--wait") { Description = "Show progress until the sweep ends, then the ranked table." };
+        var output = new Option<string?>("--out") { Description = "With --wait: also write trials.jsonl and the ranking files here." };
+        var top = new Option<int>("--top") { Description = "Rows of the ranking printed.", DefaultValueFactory = _ => 20 };
+        var command = new Command("submit", "Validate a sweep file here, hand it to the cluster and print its sweep id.") { file, wait, output, top };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string argument = parse.GetValue(file)!;
+            var address = cluster.Address(parse);
+            if (!File.Exists(argument) && parse.GetValue(wait) && !argument.Contains('/') && !argument.EndsWith(".yaml") && !argument.EndsWith(".yml"))
+            {
+                // Reattaching to a sweep submitted earlier, by its id.
+                await using var reattached = await ClusterConnection.ConnectAsync(address, cancellationToken);
+                var (existing, info) = await ClusterConnection.FindSweepAsync(reattached.Client, argument);
+                return await SweepWatch.WaitAsync(io, existing, info, parse.GetValue(output), parse.GetValue(top), address, cancellationToken);
+            }
+
+            var loaded = SweepLoading.Load(argument, io);
+            if (loaded is null) return ExitCodes.InvalidInput;
+            var request = loaded.Request;
+            await using var connected = await ClusterConnection.ConnectAsync(address, cancellationToken);
+            string sweepId = $"{request.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+            var coordinator = connected.Client.GetGrain<ISweepCoordinatorGrain>(sweepId);
+            await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, [], request.Labels));
+            io.Output.WriteLine(sweepId);
+            io.Output.Flush();
+            if (!parse.GetValue(wait))
+            {
+                io.Error.WriteLine($"Submitted {request.Trials.Count} trials. Follow with: tinynet-sweeps status {sweepId} --wait --redis {address.Redis}");
+                return ExitCodes.Success;
+            }
+            var submitted = await coordinator.GetInfo() ?? throw new InvalidOperationException("The sweep just submitted has no info.");
+            return await SweepWatch.WaitAsync(io, coordinator, submitted, parse.GetValue(output), parse.GetValue(top), address, cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using StackExchange.Redis;
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Grains;
+
+namespace TinyNet.Sweeps.Hosting;
+
+/// <summary>Where a cluster is: the Redis server it keeps its membership, grain state and reminders in, and its id.</summary>
+public sealed record ClusterAddress(string Redis, string ClusterId = ClusterAddress.DefaultClusterId)
+{
+    public const string DefaultClusterId = "tinynet";
+
+    /// <summary>All TinyNet.Sweeps clusters share one service id, so grain state outlives any one cluster id's silos.</summary>
+    public const string ServiceId = "tinynet-sweeps";
+}
+
+/// <summary>One silo of a multi-machine cluster.</summary>
+public sealed record SiloSettings
+{
+    public required ClusterAddress Cluster { get; init; }
+    public int SiloPort { get; init; } = EndpointOptions.DEFAULT_SILO_PORT;
+    public int GatewayPort { get; init; } = EndpointOptions.DEFAULT_GATEWAY_PORT;
+    /// <summary>The address other silos and clients reach this one at; by default Orleans picks this machine's.</summary>
+    public IPAddress? Advertise { get; init; }
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    public string Name { get; init; } = Environment.MachineName;
+}
+
+/// <summary>Silos and clients of a Redis-backed cluster: Redis clustering, grain state in Redis, reminders in Redis.</summary>
+public static class RedisCluster
+{
+    /// <param name="configuration">Read for the section <c>Orleans:Membership</c> (ClusterMembershipOptions), to tune failure detection.</param>
+    public static IHost BuildSilo(SiloSettings settings, IConfiguration configuration, TelemetryOptions telemetry)
+    {
+        var redis = ConfigurationOptions.Parse(settings.Cluster.Redis);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddTinyNetLogging();
+        builder.Services.AddTinyNetTelemetry(telemetry, settings.Name);
+        builder.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        builder.UseOrleans(silo => silo
+            .UseRedisClustering(o => o.ConfigurationOptions = redis)
+            .AddRedisGrainStorage(SiloSetup.StorageName, o => o.ConfigurationOptions = redis)
+            .UseRedisReminderService(o => o.ConfigurationOptions = redis)
+            .Configure<ClusterOptions>(o => { o.ClusterId = settings.Cluster.ClusterId; o.ServiceId = ClusterAddress.ServiceId; })
+            .Configure<SiloOptions>(o => o.SiloName = settings.Name)
+            .Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = settings.SiloPort;
+                o.GatewayPort = settings.GatewayPort;
+                if (settings.Advertise is { } address) o.AdvertisedIPAddress = address;
+            })
+            .AddActivityPropagation()
+            .AddTinyNetSweeps(o => { o.Workers = settings.Workers; o.SiloName = settings.Name; }));
+        return builder.Build();
+    }
+
+    /// <summary>A started client of the cluster at <paramref name="address"/>; dispose it to disconnect.</summary>
+    public static async Task<IHost> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken = default)
+    {
+        var redis = ConfigurationOptions.Parse(address.Redis);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddTinyNetLogging();
+        builder.UseOrleansClient(client => client
+            .UseRedisClustering(o => o.ConfigurationOptions = redis)
+            .Configure<ClusterOptions>(o => { o.ClusterId = address.ClusterId; o.ServiceId = ClusterAddress.ServiceId; })
+            .AddActivityPropagation());
+        builder.Services.AddSerializer(serializer => serializer.AddDomainTypes());
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
+    }
+}
