@@ -31,7 +31,7 @@ internal sealed class ClusterConnection
     {
         try
         {
-            var host = await RedisCluster.ConnectAsync(address, cancellationToken);
+            var host = await RedisCluster.ConnectAsync(address, Settings.Telemetry(null, null), cancellationToken);
             return new Connected(host);
         }
         catch (Exception e) when (e is not OperationCanceledException)

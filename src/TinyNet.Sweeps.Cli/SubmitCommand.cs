@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Grains;
 
 namespace TinyNet.Sweeps.Cli;
 
@@ -33,7 +34,11 @@ internal static class SubmitCommand
             await using var connected = await ClusterConnection.ConnectAsync(address, cancellationToken);
             string sweepId = $"{request.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
             var coordinator = connected.Client.GetGrain<ISweepCoordinatorGrain>(sweepId);
-            await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, [], request.Labels));
+            using (var activity = SweepTelemetry.ActivitySource.StartActivity("submit"))
+            {
+                activity?.SetTag("sweep.id", sweepId);
+                await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, [], request.Labels));
+            }
             io.Output.WriteLine(sweepId);
             io.Output.Flush();
             if (!parse.GetValue(wait))

@@ -43,7 +43,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
     public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
     {
         var item = new WorkItem(config, seed, cancellationToken, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
-            Stopwatch.GetTimestamp());
+            Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(TrainingWorkerPool));
         return item.Completion.Task;
     }
@@ -61,6 +61,8 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
                     continue;
                 }
                 long started = Stopwatch.GetTimestamp();
+                // The worker thread has no ambient trace: continue the trial's own.
+                using var activity = SweepTelemetry.ActivitySource.StartActivity("train", ActivityKind.Internal, item.Parent);
                 SweepTelemetry.QueueTime.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
                 try
                 {
@@ -83,5 +85,6 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public void Dispose() => _queue.Writer.TryComplete();
 
-    private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion, long Queued);
+    private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion, long Queued,
+        ActivityContext Parent);
 }

@@ -57,6 +57,7 @@ public sealed class TrialGrain(
         // The dispatch's placement hint must not follow this trial's own calls.
         RequestContext.Clear();
         var spec = assignment.Trial;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SweepId"] = assignment.SweepId, ["TrialId"] = spec.Id });
         using var activity = SweepTelemetry.ActivitySource.StartActivity("trial");
         activity?.SetTag("sweep.id", assignment.SweepId);
         activity?.SetTag("trial.id", spec.Id);

@@ -77,6 +77,7 @@ public static class Observability
             .WithTracing(tracing =>
             {
                 tracing.AddSource(SweepTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                tracing.SetSampler(new AlwaysOnSampler());
                 if (options.Exporter == "console") tracing.AddConsoleExporter();
                 else tracing.AddOtlpExporter(o => { if (options.OtlpEndpoint is { } e) o.Endpoint = new Uri(e); });
             });

@@ -60,11 +60,13 @@ public static class RedisCluster
     }
 
     /// <summary>A started client of the cluster at <paramref name="address"/>; dispose it to disconnect.</summary>
-    public static async Task<IHost> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken = default)
+    public static async Task<IHost> ConnectAsync(ClusterAddress address, TelemetryOptions? telemetry = null, CancellationToken cancellationToken = default)
     {
         var redis = ConfigurationOptions.Parse(address.Redis);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddTinyNetLogging();
+        // With an exporter, a client's trace continues into the silos (Orleans activity propagation).
+        if (telemetry is not null) builder.Services.AddTinyNetTelemetry(telemetry, "client");
         builder.UseOrleansClient(client => client
             .UseRedisClustering(o => o.ConfigurationOptions = redis)
             .Configure<ClusterOptions>(o => { o.ClusterId = address.ClusterId; o.ServiceId = ClusterAddress.ServiceId; })

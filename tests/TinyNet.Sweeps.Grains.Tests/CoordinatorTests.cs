@@ -117,4 +117,36 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         Assert.Equal(SweepState.Completed, (await coordinator.GetProgress(0, TimeSpan.Zero)).State);
         Assert.Contains(await client.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key).List(), s => s.Id == coordinator.GetPrimaryKeyString());
     }
+
+    [Fact]
+    public async Task Two_sweeps_at_once_share_the_cluster_and_keep_their_own_results()
+    {
+        var client = fixture.Cluster.Client;
+        // The same trials in both sweeps: only the sweep id keeps their results apart.
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 36).Select(i => Config(0.0005 * i, epochs: 30)), seeds: 1);
+        var a = client.GetGrain<ISweepCoordinatorGrain>($"fair-a-{Guid.NewGuid():N}");
+        var b = client.GetGrain<ISweepCoordinatorGrain>($"fair-b-{Guid.NewGuid():N}");
+        await Task.WhenAll(
+            a.Start(new SweepLaunch("a", SweepDriver.Metric, trials, [], new Dictionary<string, string>())),
+            b.Start(new SweepLaunch("b", SweepDriver.Metric, trials, [], new Dictionary<string, string>())));
+
+        int otherWhenFirstEnded = -1;
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var (pa, pb) = (await a.GetProgress(int.MaxValue, TimeSpan.Zero), await b.GetProgress(int.MaxValue, TimeSpan.Zero));
+            if (otherWhenFirstEnded < 0 && (pa.IsOver || pb.IsOver)) otherWhenFirstEnded = pa.IsOver ? pb.Finished : pa.Finished;
+            if (pa.IsOver && pb.IsOver) break;
+            Assert.True(DateTime.UtcNow < deadline, "the two sweeps did not finish");
+            await Task.Delay(10);
+        }
+
+        // Fair: neither sweep waits for the other to finish; by the time one ends, the other is well on its way.
+        Assert.True(otherWhenFirstEnded >= trials.Count / 2, $"the other sweep had only {otherWhenFirstEnded} of {trials.Count} trials done");
+        foreach (var sweep in new[] { a, b })
+        {
+            var results = (await sweep.GetProgress(0, TimeSpan.Zero)).NewResults;
+            Assert.Equal(trials.Select(t => t.Id).Order(), results.Select(r => r.Trial.Id).Order());
+        }
+    }
 }
