@@ -10,7 +10,8 @@ namespace TinyNet.Sweeps.Training;
 /// Why not TorchSharp's optim: it turns every constant of every step into a temporary <see cref="Scalar"/> whose
 /// handle goes to libtorch while nothing keeps the managed object alive, so the garbage collector can finalize it
 /// mid-call (seen as "toFloat at c10/core/Scalar.h" when trials train in parallel). Here every Scalar is held in a
-/// field or a <c>using</c> for as long as libtorch may read it.
+/// field or a <c>using</c> for as long as libtorch may read it, and no overload that fills in a Scalar default
+/// (such as <c>add_(Scalar)</c>, which passes alpha = 1) is called.
 /// </summary>
 internal abstract class ParameterOptimizer : IDisposable
 {
@@ -104,7 +105,7 @@ internal abstract class ParameterOptimizer : IDisposable
         private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
         private readonly double _lr;
         private readonly bool _decoupled, _decay;
-        private readonly Scalar _weightDecay, _beta2, _oneMinusBeta2, _epsilon, _decayFactor;
+        private readonly Scalar _weightDecay, _beta2, _oneMinusBeta2, _epsilon, _decayFactor, _one;
         private readonly Tensor _oneMinusBeta1;
         private readonly Tensor[] _expAvg, _expAvgSq;
         private long _step;
@@ -118,6 +119,7 @@ internal abstract class ParameterOptimizer : IDisposable
             _oneMinusBeta2 = Own((1 - Beta2).ToScalar());
             _epsilon = Own(Epsilon.ToScalar());
             _decayFactor = Own((1 - lr * weightDecay).ToScalar());
+            _one = Own(1.0.ToScalar());
             // lerp_ takes its weight as a tensor in TorchSharp; a float32 0-d tensor computes as PyTorch's float weight.
             _oneMinusBeta1 = Own(tensor((float)(1 - Beta1)).DetachFromDisposeScope());
             _expAvg = parameters.Select(p => Own(zeros_like(p).DetachFromDisposeScope())).ToArray();
@@ -133,7 +135,8 @@ internal abstract class ParameterOptimizer : IDisposable
             _expAvg[index].lerp_(grad, _oneMinusBeta1);
             _expAvgSq[index].mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
             using var denom = _expAvgSq[index].sqrt();
-            denom.div_(_biasCorrection2Sqrt!).add_(_epsilon);
+            // add_(Scalar) would pass a temporary alpha of 1: name it, as everywhere here.
+            denom.div_(_biasCorrection2Sqrt!).add_(_epsilon, _one);
             param.addcdiv_(_expAvg[index], denom, _negativeStepSize!);
         }
 
