@@ -12,6 +12,9 @@ internal sealed class ClusterConnection
     public Option<string?> Redis { get; } = new("--redis") { Description = "The cluster's Redis, HOST:PORT (or TINYNET_REDIS, or Redis in appsettings.json)." };
     public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = $"The cluster's id (or TINYNET_CLUSTERID); default {ClusterAddress.DefaultClusterId}." };
 
+    /// <summary>How long a client waits for the cluster's first gateway.</summary>
+    public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(20);
+
     public void AddTo(Command command)
     {
         command.Options.Add(Redis);
@@ -29,10 +32,19 @@ internal sealed class ClusterConnection
     /// <summary>A connected client; a cluster that cannot be reached is a one-line error, not a stack trace.</summary>
     public static async Task<Connected> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
     {
+        // Orleans' client keeps looking for gateways; with no silo up it would wait forever.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
         try
         {
-            var host = await RedisCluster.ConnectAsync(address, Settings.Telemetry(null, null), cancellationToken);
+            var host = await RedisCluster.ConnectAsync(address, Settings.Telemetry(null, null), timeout.Token);
             return new Connected(host);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterUnreachableException(
+                $"No silo of cluster '{address.ClusterId}' answered within {ConnectTimeout.TotalSeconds:0} s (Redis {address.Redis} is reachable). " +
+                $"Start one with: tinynet-sweeps silo --redis {address.Redis} --cluster-id {address.ClusterId}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
