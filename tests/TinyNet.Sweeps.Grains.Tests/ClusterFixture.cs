@@ -27,11 +27,16 @@ public abstract class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(SiloSetup.StorageName)
                 .UseInMemoryReminderService()
+                .AddActivityPropagation()
                 .AddTinyNetSweeps(o => { o.Workers = WorkersPerSilo; o.SiloName = silo.SiloName; });
             ConfigureTraining(siloBuilder.Services);
             ConfigureSilo(siloBuilder);
         });
-        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddDomainTypes()));
+        builder.ConfigureClient(client =>
+        {
+            client.AddActivityPropagation();
+            client.Services.AddSerializer(s => s.AddDomainTypes());
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
