@@ -20,6 +20,8 @@ public static class CliApp
             ResultsCommand.Create(io),
             CancelCommand.Create(io),
             ListCommand.Create(io),
+            ReportCommand.Create(io),
+            CompareCommand.Create(io),
         };
         try
         {

@@ -4,8 +4,11 @@ using TinyNet.Sweeps.Abstractions;
 
 namespace TinyNet.Sweeps.Cli;
 
-/// <summary>Plain progress lines in the log, every few seconds and once at the end.</summary>
-internal sealed class ProgressPrinter(int total) : IProgress<SweepProgress>
+/// <summary>
+/// Plain progress lines in the log, every few seconds and once at the end: what <c>run</c> and <c>--wait</c> show when
+/// standard output or error is not a terminal (CI logs, pipes); a terminal gets <see cref="LiveProgress"/> instead.
+/// </summary>
+internal sealed class ProgressPrinter(int total, Serilog.ILogger? logger = null) : IProgress<SweepProgress>
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(3);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -24,7 +27,7 @@ internal sealed class ProgressPrinter(int total) : IProgress<SweepProgress>
         double rate = (progress.Finished - _firstFinished) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
         int left = total - progress.Finished;
         string eta = rate > 0 && left > 0 ? $", ~{TimeSpan.FromSeconds(Math.Ceiling(left / rate)):g} left" : "";
-        Log.Information("{Finished}/{Total} trials finished ({Completed} completed, {Diverged} diverged, {Failed} failed), {Running} running, {Rate:0.0} trials/s{Eta}",
+        (logger ?? Log.Logger).Information("{Finished}/{Total} trials finished ({Completed} completed, {Diverged} diverged, {Failed} failed), {Running} running, {Rate:0.0} trials/s{Eta}",
             progress.Finished, total, progress.Completed, progress.Diverged, progress.Failed, progress.Running, rate, eta);
     }
 }

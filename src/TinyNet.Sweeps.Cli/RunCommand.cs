@@ -4,6 +4,7 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 using TinyNet.Sweeps.Hosting;
+using TinyNet.Sweeps.Reports;
 
 namespace TinyNet.Sweeps.Cli;
 
@@ -20,10 +21,11 @@ internal static class RunCommand
         var telemetry = new Option<string?>("--telemetry") { Description = "OpenTelemetry exporter: none, console or otlp (default from TINYNET_TELEMETRY__EXPORTER or appsettings.json, else none)." };
         var otlpEndpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint, e.g. http://localhost:4317." };
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
+        var report = new Option<bool>("--report") { Description = "Also write the offline HTML report (report.html) and PNG plots into the output folder." };
 
         var command = new Command("run", "Run a sweep on an embedded Orleans cluster in this process and print the ranked configurations.")
         {
-            file, output, silos, workers, top, logJson, telemetry, otlpEndpoint, verbose,
+            file, output, silos, workers, top, logJson, telemetry, otlpEndpoint, verbose, report,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -60,13 +62,19 @@ internal static class RunCommand
                 });
                 Log.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
                 var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
-                var outcome = await runner.RunAsync(loaded.Request, outDir, new ProgressPrinter(loaded.Request.Trials.Count), cancel.Token);
+                var request = loaded.Request;
+                var outcome = LiveProgress.IsAvailable(io)
+                    ? await new LiveProgress(request.Name, request.Metric, request.Trials.Count, request.Labels)
+                        .ShowWhileAsync(progress => runner.RunAsync(request, outDir, progress, cancel.Token))
+                    : await runner.RunAsync(request, outDir, new ProgressPrinter(request.Trials.Count), cancel.Token);
 
                 io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top)));
                 if (outcome.Ranking.Rows.Count > parse.GetValue(top))
                     io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
                 io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +
                                     "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
+                if (parse.GetValue(report))
+                    io.Output.WriteLine($"Report written to {ReportWriter.Write(outDir, null).Html}");
                 if (!outcome.Cancelled) return ExitCodes.Success;
                 io.Error.WriteLine($"Interrupted: {loaded.Request.Trials.Count - outcome.Ran - outcome.Reused} trials did not run. " +
                                    "Run the same command again to resume; finished trials are reused.");

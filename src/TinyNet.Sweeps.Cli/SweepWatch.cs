@@ -16,7 +16,10 @@ internal static class SweepWatch
         {
             using var log = outDir is null ? null : TrialLog.OpenForAppend(outDir);
             var written = outDir is null ? new HashSet<string>() : TrialLog.Read(outDir).Results.Select(r => r.Trial.Id).ToHashSet();
-            bool over = await SweepFollower.FollowAsync(coordinator, log, info.Labels, written, new ProgressPrinter(info.Trials), cancellationToken);
+            bool over = LiveProgress.IsAvailable(io)
+                ? await new LiveProgress(info.Name, info.Metric, info.Trials, info.Labels)
+                    .ShowWhileAsync(progress => SweepFollower.FollowAsync(coordinator, log, info.Labels, written, progress, cancellationToken))
+                : await SweepFollower.FollowAsync(coordinator, log, info.Labels, written, new ProgressPrinter(info.Trials), cancellationToken);
             if (!over)
             {
                 // The sweep belongs to the cluster, not to this client: leaving does not stop it.

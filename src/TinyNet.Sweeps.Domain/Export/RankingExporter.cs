@@ -114,6 +114,7 @@ public static class RankingExporter
                 Metrics = row.Metrics.ToDictionary(
                     m => m.Key, m => new { mean = m.Value.Mean, std = m.Value.StdDev, n = m.Value.N }),
             }),
+            ParetoFront = SweepStatistics.ParetoFront(ranking.Rows),
         };
         return JsonSerializer.Serialize(document, SweepJson.Indented) + "\n";
     }

@@ -1,0 +1,40 @@
+using ScottPlot;
+
+namespace TinyNet.Sweeps.Reports.Png;
+
+/// <summary>pareto.png: configurations at (eval_loss, calibration_error), the Pareto front in red.</summary>
+internal static class ParetoPng
+{
+    public static Plot? Create(ReportData data)
+    {
+        var points = ParetoPoints.Of(data);
+        if (points.Count == 0) return null;
+        var plot = new Plot();
+        var front = points.Where(p => p.OnFront).OrderBy(p => p.EvalLoss).ToList();
+        var others = points.Where(p => !p.OnFront).ToList();
+        if (others.Count > 0)
+        {
+            var dominated = plot.Add.ScatterPoints(others.Select(p => p.EvalLoss).ToArray(), others.Select(p => p.CalibrationError).ToArray(), Colors.SteelBlue);
+            dominated.MarkerSize = 9;
+            if (PngPlots.HasFonts) dominated.LegendText = "dominated";
+        }
+        var line = plot.Add.Scatter(front.Select(p => p.EvalLoss).ToArray(), front.Select(p => p.CalibrationError).ToArray(), Colors.Red);
+        line.MarkerSize = 11;
+        line.LinePattern = LinePattern.Dashed;
+        if (PngPlots.HasFonts)
+        {
+            line.LegendText = "Pareto front";
+            foreach (var p in points)
+            {
+                var label = plot.Add.Text($"#{p.Row.Rank}", p.EvalLoss, p.CalibrationError);
+                label.LabelFontSize = 12;
+                label.OffsetX = 8;
+                label.OffsetY = -8;
+            }
+            plot.ShowLegend(Alignment.LowerRight);
+        }
+        PngPlots.Title(plot, "eval_loss vs calibration_error (lower is better on both)", "eval_loss (mean)", "calibration_error (mean)");
+        plot.Axes.Margins(0.15, 0.15);
+        return plot;
+    }
+}

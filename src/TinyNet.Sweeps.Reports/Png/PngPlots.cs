@@ -1,0 +1,69 @@
+using ScottPlot;
+using SkiaSharp;
+
+namespace TinyNet.Sweeps.Reports.Png;
+
+/// <summary>
+/// The report's main plots as PNG files (ScottPlot), for slides and issues where HTML does not go.
+/// ScottPlot brings SkiaSharp's self-contained Linux build (no fontconfig), which draws text with the fonts it finds
+/// under the usual font folders; on a machine with none, the plots are drawn without titles and labels
+/// (the HTML report carries every number), rather than failing.
+/// </summary>
+internal static class PngPlots
+{
+    public const int Width = 900, Height = 500;
+
+    /// <summary>Whether any font is installed for text in the PNGs.</summary>
+    public static bool HasFonts { get; } = Detect();
+
+    public static IReadOnlyList<string> WriteAll(ReportData data, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        void Save(string name, Plot? plot, int width = Width, int height = Height)
+        {
+            if (plot is null) return;
+            string path = Path.Combine(folder, name);
+            plot.SavePng(path, width, height);
+            written.Add(path);
+        }
+        Save("loss-curves.png", LossCurvesPng.Create(data));
+        Save("stress-heatmap.png", StressHeatmapPng.Create(data), 1250, 160 + 40 * data.Rows.Count);
+        Save("best-weights.png", WeightsPng.Create(data), Width, 360);
+        Save("pareto.png", ParetoPng.Create(data), 700, Height);
+        return written;
+    }
+
+    public static void Title(Plot plot, string title, string? x = null, string? y = null)
+    {
+        if (!HasFonts) return;
+        plot.Title(title);
+        if (x is not null) plot.XLabel(x);
+        if (y is not null) plot.YLabel(y);
+    }
+
+    public static Color Rgb((byte R, byte G, byte B) c) => new(c.R, c.G, c.B);
+
+    private static bool Detect()
+    {
+        try { return SKFontManager.Default.FontFamilies.Any(); }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException) { return false; }
+    }
+}
+
+/// <summary>Heatmap cells as plain rectangles in our own colours: the same scales as the HTML, and exact cell edges.</summary>
+internal static class Cells
+{
+    public static void Add(Plot plot, double left, double bottom, (byte R, byte G, byte B) color, string? label, float fontSize)
+    {
+        var rect = plot.Add.Rectangle(left, left + 1, bottom, bottom + 1);
+        rect.FillColor = PngPlots.Rgb(color);
+        rect.LineColor = Colors.White;
+        rect.LineWidth = 1;
+        if (label is null || !PngPlots.HasFonts) return;
+        var text = plot.Add.Text(label, left + 0.5, bottom + 0.5);
+        text.LabelAlignment = Alignment.MiddleCenter;
+        text.LabelFontSize = fontSize;
+        text.LabelFontColor = Palette.TextOn(color) == "#fff" ? Colors.White : Colors.Black;
+    }
+}
