@@ -39,13 +39,26 @@ public sealed class RedisServer : IAsyncLifetime
     {
         foreach (string candidate in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })
             if (File.Exists(candidate)) return candidate;
-        // The README's test command must work on a fresh machine: bring Debian's redis-server in.
+        // The README's test command must work on a fresh machine: bring Debian's redis-server in. Other test
+        // projects may install their packages at the same moment: take turns with apt.
+        using var aptTurn = AptTurn();
         string log = Run("apt-get", "install -y --no-install-recommends redis-server");
         if (!File.Exists("/usr/bin/redis-server"))
             log += Run("apt-get", "update") + Run("apt-get", "install -y --no-install-recommends redis-server");
         return File.Exists("/usr/bin/redis-server")
             ? "/usr/bin/redis-server"
             : throw new InvalidOperationException($"redis-server is missing and could not be installed with apt-get (run as root with Debian's package lists reachable):\n{log}");
+    }
+
+    /// <summary>A lock file every test project of this repo takes before running apt-get (one dpkg at a time).</summary>
+    private static FileStream AptTurn()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(15);
+        while (true)
+        {
+            try { return new FileStream(Path.Combine(Path.GetTempPath(), "tinynet-sweeps-apt.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(500); }
+        }
     }
 
     private static string Run(string file, string arguments)

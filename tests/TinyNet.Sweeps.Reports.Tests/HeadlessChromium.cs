@@ -43,6 +43,8 @@ internal static class HeadlessChromium
         string apt = root ? "apt-get" : "sudo";
         List<string> Args(params string[] a) => root ? [.. a] : ["-n", "apt-get", .. a];
         var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        // Other test projects may install their packages at the same moment: take turns with apt.
+        using var aptTurn = AptTurn();
         var first = Exec(apt, Args("install", "-y", "chromium"), TimeSpan.FromMinutes(10), env);
         if (first.Exit == 0 && File.Exists(Executable)) return null;
         // Package lists may be missing or stale on a fresh machine.
@@ -50,6 +52,17 @@ internal static class HeadlessChromium
         var second = Exec(apt, Args("install", "-y", "chromium"), TimeSpan.FromMinutes(10), env);
         if (second.Exit == 0 && File.Exists(Executable)) return null;
         return $"'apt-get install -y chromium' exited {second.Exit} (apt-get update exited {update.Exit}): {Tail(second.Stderr + second.Stdout)}";
+    }
+
+    /// <summary>A lock file every test project of this repo takes before running apt-get (one dpkg at a time).</summary>
+    private static FileStream AptTurn()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(15);
+        while (true)
+        {
+            try { return new FileStream(Path.Combine(Path.GetTempPath(), "tinynet-sweeps-apt.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(500); }
+        }
     }
 
     private static (int Exit, string Stdout, string Stderr) Exec(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? env = null)
