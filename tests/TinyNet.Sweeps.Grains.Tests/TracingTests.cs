@@ -30,9 +30,15 @@ public sealed class TracingTests(ScriptedClusterFixture fixture) : IClassFixture
             await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
         }
 
-        var ours = stopped.Where(a => a.TraceId == traceId).ToList();
-        var trialSpans = ours.Where(a => a.OperationName == "trial").ToList();
-        var trainSpans = ours.Where(a => a.OperationName == "train").ToList();
+        // A trial's span ends only after its report has been taken, which may be just after the sweep is over.
+        List<Activity> ours = [], trialSpans = [], trainSpans = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            ours = stopped.Where(a => a.TraceId == traceId).ToList();
+            trialSpans = ours.Where(a => a.OperationName == "trial").ToList();
+            trainSpans = ours.Where(a => a.OperationName == "train").ToList();
+            if (trialSpans.Count >= trials.Count && trainSpans.Count >= trials.Count) break;
+        }
         Assert.NotEmpty(trialSpans);
         Assert.NotEmpty(trainSpans);
         // Training runs on a worker thread; its span must still hang under its trial's.
