@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Domain.Sweeps;
 namespace TinyNet.Sweeps.Domain.Ranking;
 
 public static class Statistics
@@ -75,10 +76,10 @@ public static class Statistics
         if (double.IsNaN(t)) return double.NaN;
         if (double.IsInfinity(t)) return 0;
         if (double.IsPositiveInfinity(degreesOfFreedom))
-            return RegularizedGammaQ(0.5, t * t / 2); // P(|Z| ≥ z) = erfc(z/√2) = Q(1/2, z²/2)
+            return SpecialFunctions.RegularizedGammaQ(0.5, t * t / 2); // P(|Z| ≥ z) = erfc(z/√2) = Q(1/2, z²/2)
         // P(|T| ≥ t) = I_x(ν/2, 1/2) with x = ν / (ν + t²).
         double x = degreesOfFreedom / (degreesOfFreedom + t * t);
-        return Math.Clamp(RegularizedIncompleteBeta(degreesOfFreedom / 2, 0.5, x), 0, 1);
+        return Math.Clamp(SpecialFunctions.RegularizedBeta(x, degreesOfFreedom / 2, 0.5), 0, 1);
     }
 
     /// <summary>
@@ -137,97 +138,5 @@ public static class Statistics
     {
         if (!(degreesOfFreedom > 0))
             throw new ArgumentOutOfRangeException(nameof(degreesOfFreedom), degreesOfFreedom, "must be positive");
-    }
-
-    // ---- special functions (Numerical Recipes, 3rd ed., §6.1, §6.2, §6.4) ----
-
-    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos approximation, g = 607/128, about 1e-15 relative).</summary>
-    internal static double LogGamma(double x)
-    {
-        ReadOnlySpan<double> cof =
-        [
-            57.1562356658629235, -59.5979603554754912, 14.1360979747417471, -0.491913816097620199,
-            .339946499848118887e-4, .465236289270485756e-4, -.983744753048795646e-4, .158088703224912494e-3,
-            -.210264441724104883e-3, .217439618115212643e-3, -.164318106536763890e-3, .844182239838527433e-4,
-            -.261908384015814087e-4, .368991826595316234e-5,
-        ];
-        double y = x, tmp = x + 5.24218750000000000;
-        tmp = (x + 0.5) * Math.Log(tmp) - tmp;
-        double ser = 0.999999999999997092;
-        foreach (double c in cof) ser += c / ++y;
-        return tmp + Math.Log(2.5066282746310005 * ser / x);
-    }
-
-    /// <summary>The regularized incomplete beta function I_x(a, b), a, b &gt; 0, 0 ≤ x ≤ 1.</summary>
-    internal static double RegularizedIncompleteBeta(double a, double b, double x)
-    {
-        if (x <= 0) return 0;
-        if (x >= 1) return 1;
-        double front = Math.Exp(LogGamma(a + b) - LogGamma(a) - LogGamma(b) + a * Math.Log(x) + b * Math.Log(1 - x));
-        return x < (a + 1) / (a + b + 2)
-            ? front * BetaContinuedFraction(a, b, x) / a
-            : 1 - front * BetaContinuedFraction(b, a, 1 - x) / b;
-    }
-
-    private static double BetaContinuedFraction(double a, double b, double x)
-    {
-        const double tiny = 1e-300, eps = 1e-15;
-        double qab = a + b, qap = a + 1, qam = a - 1;
-        double c = 1, d = 1 - qab * x / qap;
-        if (Math.Abs(d) < tiny) d = tiny;
-        d = 1 / d;
-        double h = d;
-        for (int m = 1; m <= 100_000; m++)
-        {
-            int m2 = 2 * m;
-            double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-            d = 1 + aa * d; if (Math.Abs(d) < tiny) d = tiny;
-            c = 1 + aa / c; if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            h *= d * c;
-            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-            d = 1 + aa * d; if (Math.Abs(d) < tiny) d = tiny;
-            c = 1 + aa / c; if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            double del = d * c;
-            h *= del;
-            if (Math.Abs(del - 1) <= eps) break;
-        }
-        return h;
-    }
-
-    /// <summary>The regularized upper incomplete gamma function Q(a, x) = 1 − P(a, x), a &gt; 0, x ≥ 0.</summary>
-    internal static double RegularizedGammaQ(double a, double x)
-    {
-        if (x <= 0) return 1;
-        double gln = LogGamma(a);
-        if (x < a + 1)
-        {
-            // Series for P(a, x).
-            double ap = a, sum = 1 / a, del = sum;
-            for (int n = 0; n < 100_000; n++)
-            {
-                ap++;
-                del *= x / ap;
-                sum += del;
-                if (Math.Abs(del) < Math.Abs(sum) * 1e-16) break;
-            }
-            return 1 - sum * Math.Exp(-x + a * Math.Log(x) - gln);
-        }
-        // Continued fraction for Q(a, x) (modified Lentz).
-        const double tiny = 1e-300;
-        double bb = x + 1 - a, c = 1 / tiny, d = 1 / bb, h = d;
-        for (int i = 1; i < 100_000; i++)
-        {
-            double an = -i * (i - a);
-            bb += 2;
-            d = an * d + bb; if (Math.Abs(d) < tiny) d = tiny;
-            c = bb + an / c; if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            double del = d * c;
-            h *= del;
-            if (Math.Abs(del - 1) <= 1e-15) break;
-        }
-        return Math.Exp(-x + a * Math.Log(x) - gln) * h;
     }
 }

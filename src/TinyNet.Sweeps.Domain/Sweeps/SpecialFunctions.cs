@@ -85,4 +85,39 @@ public static class SpecialFunctions
         double t = x + 7.5;
         return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
     }
+
+    /// <summary>The regularized upper incomplete gamma function Q(a, x) = 1 − P(a, x), a &gt; 0, x ≥ 0.</summary>
+    public static double RegularizedGammaQ(double a, double x)
+    {
+        if (x <= 0) return 1;
+        double gln = LogGamma(a);
+        if (x < a + 1)
+        {
+            // Series for P(a, x).
+            double ap = a, sum = 1 / a, del = sum;
+            for (int n = 0; n < 100_000; n++)
+            {
+                ap++;
+                del *= x / ap;
+                sum += del;
+                if (Math.Abs(del) < Math.Abs(sum) * 1e-16) break;
+            }
+            return 1 - sum * Math.Exp(-x + a * Math.Log(x) - gln);
+        }
+        // Continued fraction for Q(a, x) (modified Lentz).
+        const double tiny = 1e-300;
+        double bb = x + 1 - a, c = 1 / tiny, d = 1 / bb, h = d;
+        for (int i = 1; i < 100_000; i++)
+        {
+            double an = -i * (i - a);
+            bb += 2;
+            d = an * d + bb; if (Math.Abs(d) < tiny) d = tiny;
+            c = bb + an / c; if (Math.Abs(c) < tiny) c = tiny;
+            d = 1 / d;
+            double del = d * c;
+            h *= del;
+            if (Math.Abs(del - 1) <= 1e-15) break;
+        }
+        return Math.Exp(-x + a * Math.Log(x) - gln) * h;
+    }
 }
