@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 using TinyNet.Sweeps.Domain.Export;
 using TinyNet.Sweeps.Domain.Ranking;
@@ -27,8 +26,8 @@ internal static class CompareCommand
         {
             var a = Load(parse.GetValue(dirA)!, io);
             var b = Load(parse.GetValue(dirB)!, io);
-            var rankingA = Ranker.Rank(a.Name, a.Metric, a.Results, a.Labels);
-            var rankingB = Ranker.Rank(b.Name, b.Metric, b.Results, b.Labels);
+            var rankingA = a.Rank();
+            var rankingB = b.Rank();
             if (a.Metric != b.Metric)
                 io.Error.WriteLine($"warning: {a.Directory} is ranked by {Describe(a.Metric)} and {b.Directory} by {Describe(b.Metric)}; " +
                                    $"the paired test uses {a.Metric.Name}.");
@@ -49,9 +48,7 @@ internal static class CompareCommand
         return command;
     }
 
-    private sealed record Folder(string Directory, string Name, MetricSpec Metric, IReadOnlyList<TrialResult> Results, IReadOnlyDictionary<string, string> Labels);
-
-    private static Folder Load(string directory, CliIO io)
+    private static ResultsFolder Load(string directory, CliIO io)
     {
         if (!Directory.Exists(directory))
             throw new UsageException($"{directory}: no such folder. compare needs two output folders of 'tinynet-sweeps run' " +
@@ -59,55 +56,11 @@ internal static class CompareCommand
         if (!File.Exists(Path.Combine(directory, TrialLog.FileName)))
             throw new UsageException($"{directory} has no {TrialLog.FileName}, so it is not a sweep's output folder: compare needs the folders " +
                                      "that 'tinynet-sweeps run --out DIR' (or submit/status --wait --out DIR) writes.");
-        var contents = TrialLog.Read(directory);
-        foreach (string problem in contents.Problems) io.Error.WriteLine($"warning: {problem}");
-        if (contents.Results.Count == 0)
+        var folder = ResultsFolder.Read(directory);
+        foreach (string warning in folder.Warnings) io.Error.WriteLine($"warning: {warning}");
+        if (folder.Results.Count == 0)
             throw new UsageException($"{Path.Combine(directory, TrialLog.FileName)} holds no trial: the sweep written there has no finished trial to compare yet.");
-        // On a trial written twice (a resumed sweep that retried a failed trial), the last line counts.
-        var results = contents.Results.GroupBy(r => r.Trial.Id).Select(g => g.Last()).ToList();
-        var (name, metric, labels) = ReadRankingFile(directory, io);
-        return new Folder(directory, name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), metric, results, labels);
-    }
-
-    /// <summary>The sweep's name, metric and labels from ranking.json; the default metric when the file is missing or unreadable.</summary>
-    private static (string? Name, MetricSpec Metric, IReadOnlyDictionary<string, string> Labels) ReadRankingFile(string directory, CliIO io)
-    {
-        var labels = new Dictionary<string, string>();
-        string path = Path.Combine(directory, RankingExporter.JsonFile);
-        if (!File.Exists(path))
-        {
-            io.Error.WriteLine($"warning: {path} is missing; ranking {directory} by {Describe(MetricSpec.Default)}.");
-            return (null, MetricSpec.Default, labels);
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            string? name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            var metric = MetricSpec.Default;
-            if (root.TryGetProperty("metric", out var m) && m.ValueKind == JsonValueKind.Object)
-            {
-                string metricName = m.TryGetProperty("name", out var mn) && mn.ValueKind == JsonValueKind.String ? mn.GetString()! : MetricSpec.Default.Name;
-                string goal = m.TryGetProperty("goal", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString()! : "minimize";
-                if (!MetricNames.All.Contains(metricName))
-                {
-                    io.Error.WriteLine($"warning: {path}: unknown metric '{metricName}'; ranking by {Describe(MetricSpec.Default)}.");
-                    metricName = MetricSpec.Default.Name;
-                }
-                metric = new MetricSpec(metricName, goal.Equals("maximize", StringComparison.OrdinalIgnoreCase) ? MetricGoal.Maximize : MetricGoal.Minimize);
-            }
-            if (root.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Array)
-                foreach (var row in rows.EnumerateArray())
-                    if (row.TryGetProperty("config_key", out var key) && key.ValueKind == JsonValueKind.String
-                        && row.TryGetProperty("label", out var label) && label.ValueKind == JsonValueKind.String)
-                        labels.TryAdd(key.GetString()!, label.GetString()!);
-            return (name, metric, labels);
-        }
-        catch (JsonException e)
-        {
-            io.Error.WriteLine($"warning: {path} is unreadable ({e.Message.Split('\n')[0]}); ranking {directory} by {Describe(MetricSpec.Default)}.");
-            return (null, MetricSpec.Default, labels);
-        }
+        return folder;
     }
 
     private static string Describe(MetricSpec metric) => $"{metric.Name} ({metric.Goal.ToString().ToLowerInvariant()})";
