@@ -9,11 +9,14 @@ namespace TinyNet.Sweeps.Cli;
 /// </summary>
 internal static class Settings
 {
-    public static IConfiguration Load() => new ConfigurationBuilder()
+    private static readonly Lazy<IConfiguration> Configuration = new(() => new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
         .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
         .AddEnvironmentVariables("TINYNET_")
-        .Build();
+        .Build());
+
+    /// <summary>Read once per process: a command asks for several sections.</summary>
+    public static IConfiguration Load() => Configuration.Value;
 
     /// <summary>An integer setting, refused with its key when it is not one.</summary>
     public static int? Int(IConfiguration section, string key)

@@ -55,7 +55,6 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
         var planned = request.Trials.ToDictionary(t => t.Id);
         return contents.Results
             .Where(r => r.Outcome.Status != TrialStatus.Failed && planned.ContainsKey(r.Trial.Id))
-            .GroupBy(r => r.Trial.Id).Select(g => g.Last())
             // Keep this run's index so the order of the sweep file still decides the order of trials.
             .Select(r => r with { Trial = planned[r.Trial.Id] })
             .ToList();

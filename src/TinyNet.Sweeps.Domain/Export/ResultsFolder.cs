@@ -25,11 +25,9 @@ public sealed record ResultsFolder(
     {
         var log = TrialLog.Read(directory);
         var warnings = new List<string>(log.Problems);
-        // A trial written twice (a resumed sweep that retried a failed trial): the last line counts.
-        var results = log.Results.GroupBy(r => r.Trial.Id).Select(g => g.Last()).ToList();
         var (name, metric, labels) = ReadRankingJson(directory, warnings);
         string folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        return new ResultsFolder(directory, name ?? folderName, metric, results, labels, warnings);
+        return new ResultsFolder(directory, name ?? folderName, metric, log.Results, labels, warnings);
     }
 
     private static (string? Name, MetricSpec Metric, IReadOnlyDictionary<string, string> Labels) ReadRankingJson(string directory, List<string> warnings)

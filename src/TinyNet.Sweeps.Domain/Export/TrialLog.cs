@@ -38,7 +38,10 @@ public sealed class TrialLog : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    /// <summary>Reads the results already in <paramref name="directory"/>; unreadable lines are reported, not fatal.</summary>
+    /// <summary>
+    /// Reads the results already in <paramref name="directory"/>; unreadable lines are reported, not fatal. A trial
+    /// written twice (a resumed sweep that retried a failed trial) counts once: its last line wins.
+    /// </summary>
     public static TrialLogContents Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
@@ -61,7 +64,8 @@ public sealed class TrialLog : IDisposable
                 problems.Add($"{path}:{lineNumber}: ignored an unreadable line ({e.Message.Split('\n')[0]})");
             }
         }
-        return new TrialLogContents(results, problems);
+        var latest = results.GroupBy(r => r.Trial.Id).Select(g => g.Last()).ToList();
+        return new TrialLogContents(latest, problems);
     }
 
     private static int LastByte(string path)
