@@ -37,4 +37,18 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     /// <summary>Stops dispatching new trials; trials already training finish and are still recorded.</summary>
     [Alias("Cancel")]
     Task Cancel();
+
+    /// <summary>
+    /// Stops dispatching and stops the trials that are training at their next epoch. Stopped trials are not recorded:
+    /// they are trained again when the sweep is run again. The sweep is over once every trial has stopped or reported.
+    /// </summary>
+    [Alias("Abort")]
+    Task Abort();
+
+    /// <summary>
+    /// Called by a trial grain whose trial stopped before finishing (the sweep was aborted, or its silo is leaving):
+    /// nothing to record, and a running sweep dispatches the trial again elsewhere.
+    /// </summary>
+    [Alias("ReportStopped")]
+    Task ReportStopped(string trialId);
 }

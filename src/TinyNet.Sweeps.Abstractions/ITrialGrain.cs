@@ -16,6 +16,10 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("GetSnapshot")]
     Task<TrialSnapshot> GetSnapshot();
 
+    /// <summary>Stops the training at its next epoch, if it is training; the grain then reports the trial stopped.</summary>
+    [Alias("Abort"), Orleans.Concurrency.AlwaysInterleave]
+    Task Abort();
+
     static string KeyFor(string sweepId, string trialId) => $"{sweepId}/{trialId}";
 }
 

@@ -8,6 +8,7 @@ using Serilog.Extensions.Logging;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Export;
 using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Domain.Trials;
 using TinyNet.Sweeps.Grains;
@@ -25,9 +26,12 @@ internal static class BenchmarkCommand
 {
     public static Command Create(CliIO io)
     {
-        var trialsOption = new Option<int>("--trials") { Description = "Trials in the measured sweep (after a first, warming sweep of 200 short trials).", DefaultValueFactory = _ => 400 };
-        var epochsOption = new Option<int>("--epochs") { Description = "Epochs per trial.", DefaultValueFactory = _ => 200 };
-        var workersOption = new Option<int>("--workers") { Description = "Parallel trials, in both the raw loop and the cluster.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var trialsOption = new Option<int>("--trials") { Description = "Trials in the measured sweep (after a first, warming sweep of 200 short trials).", DefaultValueFactory = _ => 400 }
+            .InRange(1, 1_000_000);
+        var epochsOption = new Option<int>("--epochs") { Description = "Epochs per trial.", DefaultValueFactory = _ => 200 }
+            .InRange(1, 100_000);
+        var workersOption = new Option<int>("--workers") { Description = "Parallel trials, in both the raw loop and the cluster.", DefaultValueFactory = _ => Environment.ProcessorCount }
+            .Workers();
         var command = new Command("benchmark", "Measure orchestration overhead against a raw training loop, and memory as trials grow.")
         {
             trialsOption, epochsOption, workersOption,
@@ -35,7 +39,6 @@ internal static class BenchmarkCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             int count = parse.GetValue(trialsOption), epochs = parse.GetValue(epochsOption), workers = parse.GetValue(workersOption);
-            if (count < 1 || epochs < 1 || workers < 1) throw new UsageException("--trials, --epochs and --workers must be at least 1.");
             Log.Logger = Observability.CreateLogger(new LogOptions { Level = LogEventLevel.Warning });
             using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
 
@@ -91,7 +94,8 @@ internal static class BenchmarkCommand
         var request = new SweepRequest("benchmark", new MetricSpec(MetricNames.CalibrationError, MetricGoal.Minimize), trials, new Dictionary<string, string>());
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
-        await runner.RunAsync(request, outDir, progress, cancellationToken);
+        using (var folder = ResultsFolderLock.Acquire(outDir, "tinynet-sweeps benchmark"))
+            await runner.RunAsync(request, folder, progress, cancellationToken);
         clock.Stop();
         cpu = CpuTime() - cpu;
         Directory.Delete(outDir, recursive: true);

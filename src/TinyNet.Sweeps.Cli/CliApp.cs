@@ -1,14 +1,16 @@
 using System.CommandLine;
 using Spectre.Console;
+using TinyNet.Sweeps.Domain.Export;
 
 namespace TinyNet.Sweeps.Cli;
 
 /// <summary>The tinynet-sweeps command line. Output and error writers are parameters so tests can run it in-process.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    /// <param name="signals">Ctrl-C and SIGTERM; none when the command line runs inside another program.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, StopSignals? signals = null)
     {
-        var io = new CliIO(output ?? Console.Out, error ?? Console.Error);
+        var io = new CliIO(output ?? Console.Out, error ?? Console.Error, signals ?? StopSignals.None(error ?? Console.Error));
         var root = new RootCommand("TinyNet.Sweeps: hyperparameter sweeps of TinyNet on an Orleans cluster, ranked by loss and calibration.")
         {
             ValidateCommand.Create(io),
@@ -32,12 +34,21 @@ public static class CliApp
                 io.Error.WriteLine("Run 'tinynet-sweeps --help' for the commands and options.");
                 return ExitCodes.InvalidInput;
             }
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Output, Error = io.Error, EnableDefaultExceptionHandler = false });
+            // Signals are ours (StopSignals), not System.CommandLine's: its handler would return while trials still train.
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = io.Output, Error = io.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            });
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or ResultsFolderRefusedException)
         {
             io.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
+        }
+        catch (ResultsWriteException e)
+        {
+            io.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
         }
         catch (ClusterUnreachableException e)
         {
@@ -53,10 +64,13 @@ public static class CliApp
 }
 
 /// <summary>Where a command writes: results and tables to <see cref="Output"/>, logs and errors to <see cref="Error"/>.</summary>
-public sealed class CliIO(TextWriter output, TextWriter error)
+public sealed class CliIO(TextWriter output, TextWriter error, StopSignals signals)
 {
     public TextWriter Output { get; } = output;
     public TextWriter Error { get; } = error;
+
+    /// <summary>Ctrl-C and SIGTERM: a command that winds down by itself asks for a token, then returns the signal's exit code.</summary>
+    public StopSignals Signals { get; } = signals;
 
     public IAnsiConsole Console { get; } = CreateConsole(output);
 

@@ -7,6 +7,8 @@ public static class ExitCodes
     public const int Failure = 1;
     /// <summary>The input was refused: a bad sweep file, a bad option. Nothing ran.</summary>
     public const int InvalidInput = 2;
-    /// <summary>Interrupted with Ctrl-C; what had finished was saved.</summary>
+    /// <summary>Interrupted with Ctrl-C (SIGINT); what had finished was saved.</summary>
     public const int Cancelled = 130;
+    /// <summary>Stopped by SIGTERM (docker stop, kill, Kubernetes); what had finished was saved.</summary>
+    public const int Terminated = 143;
 }

@@ -1,3 +1,4 @@
 using TinyNet.Sweeps.Cli;
 
-return await CliApp.RunAsync(args);
+using var signals = StopSignals.Install(Console.Error);
+return await CliApp.RunAsync(args, signals: signals);

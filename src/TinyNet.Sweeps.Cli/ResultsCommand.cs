@@ -21,11 +21,13 @@ internal static class ResultsCommand
             string? chosen = parse.GetValue(format)?.ToLowerInvariant();
             if (chosen is not null && !Formats.Contains(chosen))
                 throw new UsageException($"--format '{chosen}' is unknown; allowed: {string.Join(", ", Formats)}.");
+            using var folder = SubmitCommand.OutputFolder(parse.GetValue(output), $"tinynet-sweeps results {parse.GetValue(id)}");
             await using var connected = await ClusterConnection.ConnectAsync(cluster.Address(parse), cancellationToken);
             var (coordinator, info) = await ClusterConnection.FindSweepAsync(connected.Client, parse.GetValue(id)!);
-            if (parse.GetValue(output) is { } outDir)
+            if (folder is not null)
             {
-                var all = await SweepFollower.ExportAsync(coordinator, info, outDir);
+                string outDir = folder.Directory;
+                var all = await SweepFollower.ExportAsync(coordinator, info, folder);
                 io.Error.WriteLine($"{all.NewResults.Count} trials of {info.Id} ({all.State.ToString().ToLowerInvariant()}) written to {Path.GetFullPath(outDir)}.");
                 if (chosen is null) return ExitCodes.Success;
             }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
+using TinyNet.Sweeps.Domain.Export;
+using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Hosting;
 using TinyNet.Sweeps.Reports;
 
@@ -14,9 +16,11 @@ internal static class RunCommand
     {
         var file = new Argument<string>("FILE") { Description = "The sweep file (YAML, W&B syntax)." };
         var output = new Option<string?>("--out") { Description = "Output folder; default results/<sweep name>/. Trials already there are reused." };
-        var silos = new Option<int>("--silos") { Description = "Silos of the embedded cluster.", DefaultValueFactory = _ => 1 };
-        var workers = new Option<int?>("--workers") { Description = "Training workers per silo; default: the cores shared among the silos." };
-        var top = new Option<int>("--top") { Description = "Rows of the ranking printed (all rows are in ranking.md).", DefaultValueFactory = _ => 20 };
+        var silos = new Option<int>("--silos") { Description = "Silos of the embedded cluster.", DefaultValueFactory = _ => 1 }
+            .InRange(1, OptionLimits.MaxSilos, "each is a whole Orleans host");
+        var workers = new Option<int?>("--workers") { Description = "Training workers per silo; default: the cores shared among the silos." }.Workers();
+        var top = new Option<int>("--top") { Description = "Rows of the ranking printed (all rows are in ranking.md).", DefaultValueFactory = _ => 20 }
+            .InRange(1, int.MaxValue);
         var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." };
         var telemetry = new Option<string?>("--telemetry") { Description = "OpenTelemetry exporter: none, console or otlp (default from TINYNET_TELEMETRY__EXPORTER or appsettings.json, else none)." };
         var otlpEndpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint, e.g. http://localhost:4317." };
@@ -29,13 +33,20 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, _) =>
         {
-            if (parse.GetValue(silos) < 1) throw new UsageException($"--silos must be at least 1 (got {parse.GetValue(silos)}).");
-            if (parse.GetValue(workers) is < 1) throw new UsageException($"--workers must be at least 1 (got {parse.GetValue(workers)}).");
+            int siloCount = parse.GetValue(silos);
+            int workersPerSilo = parse.GetValue(workers) ?? Math.Max(1, Environment.ProcessorCount / siloCount);
+            if (siloCount * workersPerSilo > OptionLimits.MaxWorkers)
+                throw new UsageException($"--silos {siloCount} with {workersPerSilo} workers each is {siloCount * workersPerSilo} workers; " +
+                                         $"the whole embedded cluster takes {OptionLimits.WorkersRule}.");
             var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
 
             var loaded = SweepLoading.Load(parse.GetValue(file)!, io);
             if (loaded is null) return ExitCodes.InvalidInput;
-            string outDir = parse.GetValue(output) ?? Path.Combine("results", loaded.Request.Name);
+            var request = loaded.Request;
+            string outDir = parse.GetValue(output) ?? SweepNames.DefaultResultsDirectory(request.Name);
+            // Everything is checked before the cluster starts: the folder is ours and writable, the trials fit in memory.
+            using var folder = ResultsFolderLock.Acquire(outDir, $"tinynet-sweeps run {parse.GetValue(file)}");
+            RunPreflight.Check(request, siloCount * workersPerSilo, outDir, io);
 
             Log.Logger = Observability.CreateLogger(new LogOptions
             {
@@ -43,30 +54,24 @@ internal static class RunCommand
                 JsonFile = parse.GetValue(logJson),
             });
             using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCtrlC = (_, e) =>
-            {
-                // First Ctrl-C: finish the running trials and save everything. A second one kills the process.
-                if (cancel.IsCancellationRequested) return;
-                e.Cancel = true;
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCtrlC;
+            var stop = io.Signals.WindDownGracefully();
             try
             {
-                await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
+                SweepRunOutcome outcome;
+                await using (var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
                 {
-                    Silos = parse.GetValue(silos),
-                    WorkersPerSilo = parse.GetValue(workers),
+                    Silos = siloCount,
+                    WorkersPerSilo = workersPerSilo,
                     Telemetry = telemetryOptions,
-                });
-                Log.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
-                var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
-                var request = loaded.Request;
-                var outcome = LiveProgress.IsAvailable(io)
-                    ? await new LiveProgress(request.Name, request.Metric, request.Trials.Count, request.Labels)
-                        .ShowWhileAsync(progress => runner.RunAsync(request, outDir, progress, cancel.Token))
-                    : await runner.RunAsync(request, outDir, new ProgressPrinter(request.Trials.Count), cancel.Token);
+                }))
+                {
+                    Log.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
+                    var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
+                    outcome = LiveProgress.IsAvailable(io)
+                        ? await new LiveProgress(request.Name, request.Metric, request.Trials.Count, request.Labels)
+                            .ShowWhileAsync(progress => runner.RunAsync(request, folder, progress, stop))
+                        : await runner.RunAsync(request, folder, new ProgressPrinter(request.Trials.Count), stop);
+                }
 
                 io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top)));
                 if (outcome.Ranking.Rows.Count > parse.GetValue(top))
@@ -76,13 +81,12 @@ internal static class RunCommand
                 if (parse.GetValue(report))
                     io.Output.WriteLine($"Report written to {ReportWriter.Write(outDir, null).Html}");
                 if (!outcome.Cancelled) return ExitCodes.Success;
-                io.Error.WriteLine($"Interrupted: {loaded.Request.Trials.Count - outcome.Ran - outcome.Reused} trials did not run. " +
+                io.Error.WriteLine($"Interrupted: {request.Trials.Count - outcome.Ran - outcome.Reused} trials did not finish. " +
                                    "Run the same command again to resume; finished trials are reused.");
-                return ExitCodes.Cancelled;
+                return io.Signals.ExitCode;
             }
             finally
             {
-                Console.CancelKeyPress -= onCtrlC;
                 await Log.CloseAndFlushAsync();
             }
         });

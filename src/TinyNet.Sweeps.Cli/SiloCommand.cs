@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using TinyNet.Sweeps.Hosting;
@@ -39,20 +38,25 @@ internal static class SiloCommand
                 Workers = parse.GetValue(workers) ?? Settings.Int(config, "Workers") ?? Environment.ProcessorCount,
                 Name = parse.GetValue(name) ?? config["Name"] ?? $"{Environment.MachineName}:{silo}",
             };
-            if (settings.Workers < 1) throw new UsageException($"--workers must be at least 1 (got {settings.Workers}).");
+            if (settings.Workers < 1 || settings.Workers > OptionLimits.MaxWorkers)
+                throw new UsageException($"--workers (or Silo:Workers) must be {OptionLimits.WorkersRule} (got {settings.Workers}).");
             var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
 
             Log.Logger = Observability.CreateLogger(new LogOptions { JsonFile = parse.GetValue(logJson), Silo = settings.Name });
-            using var stop = new CancellationTokenSource();
-            // Stop cleanly on Ctrl-C and on SIGTERM (docker stop, Kubernetes): leave the cluster, flush logs.
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            // Ctrl-C and SIGTERM (docker stop, Kubernetes) leave the cluster cleanly: trials in training stop and are handed
+            // back to their sweeps, which dispatch them to the other silos at once; a second signal quits at once.
+            var stop = io.Signals.WindDownGracefully();
             try
             {
                 using var host = RedisCluster.BuildSilo(settings, Settings.Load(), telemetryOptions);
                 try
                 {
-                    await host.StartAsync(stop.Token);
+                    await host.StartAsync(stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    Log.Information("Silo {Name} was stopped while joining the cluster", settings.Name);
+                    return io.Signals.ExitCode;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -61,11 +65,11 @@ internal static class SiloCommand
                 }
                 Log.Information("Silo {Name} joined cluster {ClusterId} through Redis {Redis}: silo port {SiloPort}, gateway port {GatewayPort}, {Workers} training workers",
                     settings.Name, address.ClusterId, address.Redis, settings.SiloPort, settings.GatewayPort, settings.Workers);
-                try { await Task.Delay(Timeout.Infinite, stop.Token); }
+                try { await Task.Delay(Timeout.Infinite, stop); }
                 catch (OperationCanceledException) { }
                 Log.Information("Silo {Name} is leaving the cluster", settings.Name);
                 await host.StopAsync(TimeSpan.FromSeconds(30));
-                return ExitCodes.Success;
+                return io.Signals.ExitCode;
             }
             finally
             {

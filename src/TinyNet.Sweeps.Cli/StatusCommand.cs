@@ -17,10 +17,11 @@ internal static class StatusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var address = cluster.Address(parse);
+            using var folder = parse.GetValue(wait) ? SubmitCommand.OutputFolder(parse.GetValue(output), $"tinynet-sweeps status {parse.GetValue(id)} --wait") : null;
             await using var connected = await ClusterConnection.ConnectAsync(address, cancellationToken);
             var (coordinator, info) = await ClusterConnection.FindSweepAsync(connected.Client, parse.GetValue(id)!);
             if (parse.GetValue(wait))
-                return await SweepWatch.WaitAsync(io, coordinator, info, parse.GetValue(output), 20, address, cancellationToken);
+                return await SweepWatch.WaitAsync(io, coordinator, info, folder, 20, address);
 
             var progress = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
             io.Output.WriteLine($"{info.Id} ({info.Name}), submitted {info.SubmittedAt.ToString("u", CultureInfo.InvariantCulture)}: " +

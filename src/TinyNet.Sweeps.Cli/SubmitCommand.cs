@@ -1,6 +1,7 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Export;
+using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Grains;
 
 namespace TinyNet.Sweeps.Cli;
@@ -13,7 +14,7 @@ internal static class SubmitCommand
         var file = new Argument<string>("FILE") { Description = "The sweep file; or, with --wait, the id of a sweep already submitted (to reattach)." };
         var wait = new Option<bool>("--wait") { Description = "Show progress until the sweep ends, then the ranked table." };
         var output = new Option<string?>("--out") { Description = "With --wait: also write trials.jsonl and the ranking files here." };
-        var top = new Option<int>("--top") { Description = "Rows of the ranking printed.", DefaultValueFactory = _ => 20 };
+        var top = new Option<int>("--top") { Description = "Rows of the ranking printed.", DefaultValueFactory = _ => 20 }.InRange(1, int.MaxValue);
         var command = new Command("submit", "Validate a sweep file here, hand it to the cluster and print its sweep id.") { file, wait, output, top };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -23,16 +24,19 @@ internal static class SubmitCommand
             if (!File.Exists(argument) && parse.GetValue(wait) && !argument.Contains('/') && !argument.EndsWith(".yaml") && !argument.EndsWith(".yml"))
             {
                 // Reattaching to a sweep submitted earlier, by its id.
+                using var reattachFolder = OutputFolder(parse.GetValue(output), $"tinynet-sweeps submit {argument} --wait");
                 await using var reattached = await ClusterConnection.ConnectAsync(address, cancellationToken);
                 var (existing, info) = await ClusterConnection.FindSweepAsync(reattached.Client, argument);
-                return await SweepWatch.WaitAsync(io, existing, info, parse.GetValue(output), parse.GetValue(top), address, cancellationToken);
+                return await SweepWatch.WaitAsync(io, existing, info, reattachFolder, parse.GetValue(top), address);
             }
 
             var loaded = SweepLoading.Load(argument, io);
             if (loaded is null) return ExitCodes.InvalidInput;
             var request = loaded.Request;
+            // Checked before the sweep reaches the cluster: the folder must be ours and writable.
+            using var folder = parse.GetValue(wait) ? OutputFolder(parse.GetValue(output), $"tinynet-sweeps submit {argument} --wait") : null;
             await using var connected = await ClusterConnection.ConnectAsync(address, cancellationToken);
-            string sweepId = $"{request.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+            string sweepId = SweepNames.NewSweepId(request.Name, DateTimeOffset.UtcNow);
             var coordinator = connected.Client.GetGrain<ISweepCoordinatorGrain>(sweepId);
             using (var activity = SweepTelemetry.ActivitySource.StartActivity("submit"))
             {
@@ -47,8 +51,12 @@ internal static class SubmitCommand
                 return ExitCodes.Success;
             }
             var submitted = await coordinator.GetInfo() ?? throw new InvalidOperationException("The sweep just submitted has no info.");
-            return await SweepWatch.WaitAsync(io, coordinator, submitted, parse.GetValue(output), parse.GetValue(top), address, cancellationToken);
+            return await SweepWatch.WaitAsync(io, coordinator, submitted, folder, parse.GetValue(top), address);
         });
         return command;
     }
+
+    /// <summary>The results folder of a --wait, taken before anything reaches the cluster; none without --out.</summary>
+    public static ResultsFolderLock? OutputFolder(string? directory, string holder) =>
+        directory is null ? null : ResultsFolderLock.Acquire(directory, holder);
 }

@@ -8,14 +8,16 @@ namespace TinyNet.Sweeps.Cli;
 /// <summary>Follows a sweep running in a cluster until it ends (or Ctrl-C detaches), then prints its ranking.</summary>
 internal static class SweepWatch
 {
-    public static async Task<int> WaitAsync(CliIO io, ISweepCoordinatorGrain coordinator, SweepInfo info, string? outDir, int top,
-        ClusterAddress address, CancellationToken cancellationToken)
+    /// <param name="folder">Where to write the results (held for the whole wait), or null to only show them.</param>
+    public static async Task<int> WaitAsync(CliIO io, ISweepCoordinatorGrain coordinator, SweepInfo info, ResultsFolderLock? folder, int top,
+        ClusterAddress address)
     {
+        var cancellationToken = io.Signals.WindDownGracefully();
         Log.Logger = Observability.CreateLogger(new LogOptions());
         try
         {
-            using var log = outDir is null ? null : TrialLog.OpenForAppend(outDir);
-            var written = outDir is null ? new HashSet<string>() : TrialLog.Read(outDir).Results.Select(r => r.Trial.Id).ToHashSet();
+            using var log = folder is null ? null : TrialLog.OpenForAppend(folder);
+            var written = folder is null ? new HashSet<string>() : TrialLog.Read(folder.Directory).Results.Select(r => r.Trial.Id).ToHashSet();
             bool over = LiveProgress.IsAvailable(io)
                 ? await new LiveProgress(info.Name, info.Metric, info.Trials, info.Labels)
                     .ShowWhileAsync(progress => SweepFollower.FollowAsync(coordinator, log, info.Labels, written, progress, cancellationToken))
@@ -24,14 +26,14 @@ internal static class SweepWatch
             {
                 // The sweep belongs to the cluster, not to this client: leaving does not stop it.
                 io.Error.WriteLine($"Detached from {info.Id}; it goes on in the cluster. Reattach with: tinynet-sweeps status {info.Id} --wait --redis {address.Redis}");
-                return ExitCodes.Cancelled;
+                return io.Signals.ExitCode;
             }
             var ranking = await coordinator.GetRanking();
-            if (outDir is not null) RankingExporter.WriteAll(ranking, outDir);
+            if (folder is not null) RankingExporter.WriteAll(ranking, folder);
             io.Console.Write(Tables.Ranking(ranking, top));
             var final = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
             io.Output.WriteLine($"Sweep {info.Id} {final.State.ToString().ToLowerInvariant()}: {final.Completed} completed, {final.Diverged} diverged, {final.Failed} failed of {final.Total}." +
-                                (outDir is null ? "" : $" Results in {Path.GetFullPath(outDir)}."));
+                                (folder is null ? "" : $" Results in {Path.GetFullPath(folder.Directory)}."));
             return ExitCodes.Success;
         }
         finally

@@ -149,6 +149,39 @@ public sealed class SweepCoordinatorGrain(
         await CompleteIfDone();
     }
 
+    public async Task Abort()
+    {
+        if (_state is not (SweepState.Running or SweepState.Cancelled)) return;
+        logger.LogInformation("Sweep {SweepId} aborted: {Pending} trials not started, {Running} stopped in training", SweepId, _pending.Count, _running.Count);
+        _pending.Clear();
+        _state = SweepState.Cancelled;
+        await SaveProgress();
+        // Each trial answers at once and reports back when its training has stopped (or finished first).
+        await Task.WhenAll(_running.Keys.ToList().Select(async trialId =>
+        {
+            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trialId)).Abort(); }
+            catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} ({Error})", trialId, e.Message); }
+        }));
+        Signal();
+        await CompleteIfDone();
+    }
+
+    public async Task ReportStopped(string trialId)
+    {
+        if (!_running.Remove(trialId, out var silo)) return;
+        if (_load.TryGetValue(silo, out int load)) _load[silo] = Math.Max(0, load - 1);
+        if (_state == SweepState.Running && !_finished.Contains(trialId) && _launch is not null)
+        {
+            // A running sweep only loses a trial this way when the trial's silo is leaving: send nothing more there.
+            _capacity.Remove(silo);
+            _pending.Enqueue(_launch.Trials.First(t => t.Id == trialId));
+            logger.LogInformation("Sweep {SweepId}: trial {TrialId} was handed back by silo {Silo}; dispatching it again", SweepId, trialId, silo);
+            await Dispatch();
+        }
+        Signal();
+        await CompleteIfDone();
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         // Being activated is the point: OnActivateAsync has resumed the sweep if it was running.
         Task.CompletedTask;

@@ -26,6 +26,11 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
     private readonly ILogger<TrainingWorkerPool> _logger;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Thread[] _threads;
+    /// <summary>Cancelled when the silo shuts down: every trial in hand stops at its next epoch.</summary>
+    private readonly CancellationTokenSource _shutdown = new();
+
+    /// <summary>How long disposing waits for the workers to leave libtorch (a trial stops within one epoch).</summary>
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
 
     public TrainingWorkerPool(ITrialTrainer trainer, IOptions<TrainingOptions> options, ILogger<TrainingWorkerPool> logger)
     {
@@ -40,12 +45,15 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public int WorkerCount { get; }
 
-    public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    public async Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
     {
-        var item = new WorkItem(config, seed, cancellationToken, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        var item = new WorkItem(config, seed, stop.Token, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
             Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
-        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(TrainingWorkerPool));
-        return item.Completion.Task;
+        // A trial still queued when it is stopped ends at once; one in training ends at its next epoch.
+        await using var queued = stop.Token.Register(() => item.Completion.TrySetCanceled(stop.Token));
+        if (!_queue.Writer.TryWrite(item)) throw new OperationCanceledException("The silo's trainer is shutting down.");
+        return await item.Completion.Task;
     }
 
     private void WorkLoop()
@@ -83,7 +91,20 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         }
     }
 
-    public void Dispose() => _queue.Writer.TryComplete();
+    /// <summary>
+    /// Stops every trial in hand and waits for the workers to leave libtorch: a process that exits while a thread is
+    /// inside a native call can crash on the way out, which would turn a clean exit code into a signal.
+    /// </summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _shutdown.Cancel();
+        foreach (var thread in _threads)
+        {
+            if (thread != Thread.CurrentThread && !thread.Join(JoinTimeout))
+                _logger.LogWarning("Training worker {Worker} did not stop within {Timeout}", thread.Name, JoinTimeout);
+        }
+    }
 
     private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion, long Queued,
         ActivityContext Parent);

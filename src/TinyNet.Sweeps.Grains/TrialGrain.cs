@@ -28,6 +28,8 @@ public sealed class TrialGrain(
 
     private Task? _run;
     private int _attempts;
+    /// <summary>Stops the training in hand: the sweep was aborted, or this silo is leaving the cluster.</summary>
+    private CancellationTokenSource _stop = new();
 
     public Task Start(TrialAssignment assignment)
     {
@@ -44,6 +46,25 @@ public sealed class TrialGrain(
             _run = RunAsync(assignment);
         }
         return Task.CompletedTask;
+    }
+
+    public Task Abort()
+    {
+        if (_run is not null) _stop.Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The silo is shutting down (or the grain was idle): a trial in training is stopped and handed back to its
+    /// coordinator, which dispatches it to another silo at once rather than waiting to notice this silo is gone.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_run is not { IsCompleted: false } run) return;
+        logger.LogInformation("Trial {TrialId} stops training because its grain deactivates ({Reason})", state.State.Assignment?.Trial.Id, reason.Description);
+        _stop.Cancel();
+        try { await run.WaitAsync(cancellationToken); }
+        catch (Exception e) { logger.LogDebug(e, "Trial grain deactivated before its run ended"); }
     }
 
     public Task<TrialSnapshot> GetSnapshot()
@@ -71,8 +92,14 @@ public sealed class TrialGrain(
             DelayDeactivation(TimeSpan.FromHours(1));
             try
             {
-                outcome = await training.TrainAsync(spec.Config, spec.Seed);
+                outcome = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token);
                 break;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped (an abort, this silo leaving), not failed: the trial has no result to record.
+                await HandBackAsync(assignment.SweepId, spec.Id, _attempts);
+                return;
             }
             catch (Exception e) when (_attempts <= MaxRetries)
             {
@@ -102,6 +129,26 @@ public sealed class TrialGrain(
             logger.LogWarning("Could not save the result of trial {TrialId} ({Error})", spec.Id, e.Message);
         }
         await ReportAsync(assignment.SweepId, result);
+    }
+
+    /// <summary>
+    /// A stopped trial has no result: tell the coordinator once (if it does not hear, it notices a lost silo, or a
+    /// resumed sweep trains the trial again) and forget this attempt, so the grain can be started afresh.
+    /// </summary>
+    private async Task HandBackAsync(string sweepId, string trialId, int attempt)
+    {
+        logger.LogInformation("Trial {TrialId} of sweep {SweepId} stopped during attempt {Attempt}; it will be trained again", trialId, sweepId, attempt);
+        _run = null;
+        _attempts = 0;
+        _stop = new CancellationTokenSource();
+        try
+        {
+            await GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId).ReportStopped(trialId);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not hand trial {TrialId} back to sweep {SweepId} ({Error})", trialId, sweepId, e.Message);
+        }
     }
 
     private static void Record(TrialResult result)

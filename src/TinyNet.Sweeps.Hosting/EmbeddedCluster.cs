@@ -50,6 +50,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 string name = $"silo-{i + 1}";
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
                 builder.Services.AddTinyNetLogging();
+                builder.Services.AddProcessOwnedSignals();
                 // One exporter per process: every silo here shares the same static meters.
                 if (i == 0) builder.Services.AddTinyNetTelemetry(options.Telemetry, name);
                 builder.UseOrleans(silo => silo

@@ -40,6 +40,7 @@ public static class RedisCluster
         var redis = ConfigurationOptions.Parse(settings.Cluster.Redis);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddTinyNetLogging();
+        builder.Services.AddProcessOwnedSignals();
         builder.Services.AddTinyNetTelemetry(telemetry, settings.Name);
         builder.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         builder.UseOrleans(silo => silo
@@ -69,6 +70,7 @@ public static class RedisCluster
         var redis = ConfigurationOptions.Parse(address.Redis);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddTinyNetLogging();
+        builder.Services.AddProcessOwnedSignals();
         // With an exporter, a client's trace continues into the silos (Orleans activity propagation).
         if (telemetry is not null) builder.Services.AddTinyNetTelemetry(telemetry, "client");
         builder.UseOrleansClient(client => client

@@ -31,11 +31,11 @@ public static class SweepFollower
     }
 
     /// <summary>Every result and the ranking of a sweep, written as the embedded run writes them.</summary>
-    public static async Task<SweepProgress> ExportAsync(ISweepCoordinatorGrain coordinator, SweepInfo info, string directory)
+    public static async Task<SweepProgress> ExportAsync(ISweepCoordinatorGrain coordinator, SweepInfo info, ResultsFolderLock output)
     {
         var all = await coordinator.GetProgress(0, TimeSpan.Zero);
-        TrialLog.WriteAll(directory, all.NewResults, info.Labels);
-        RankingExporter.WriteAll(await coordinator.GetRanking(), directory);
+        TrialLog.WriteAll(output, all.NewResults, info.Labels);
+        RankingExporter.WriteAll(await coordinator.GetRanking(), output);
         return all;
     }
 }

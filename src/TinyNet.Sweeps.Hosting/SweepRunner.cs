@@ -18,45 +18,51 @@ public sealed record SweepRunOutcome(string SweepId, SweepRanking Ranking, int R
 /// </summary>
 public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logger)
 {
+    /// <summary>How long a stopped sweep waits for its trials in training to stop (each stops at its next epoch).</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    /// <param name="output">The results folder, held by the caller for the whole run.</param>
+    /// <param name="stop">Stops the sweep: nothing more is dispatched, trials in training stop at their next epoch
+    /// (they are trained again when the sweep is run again), and everything finished is written.</param>
+    /// <exception cref="ResultsWriteException">A result could not be written (the sweep is aborted); what was written is whole.</exception>
     public async Task<SweepRunOutcome> RunAsync(
-        SweepRequest request, string outputDirectory, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+        SweepRequest request, ResultsFolderLock output, IProgress<SweepProgress>? progress = null, CancellationToken stop = default)
     {
-        var prior = ReadReusableResults(request, outputDirectory);
-        string sweepId = $"{request.Name}-{Guid.NewGuid():N}";
+        var resume = ResumeCheck.Select(request.Trials, TrialLog.Read(output.Directory));
+        foreach (string warning in resume.Warnings) logger.LogWarning("{Problem}", warning);
+        var prior = resume.Reusable;
+        string sweepId = SweepNames.NewSweepId(request.Name, DateTimeOffset.UtcNow);
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
         logger.LogInformation("Sweep {SweepId}: {Total} trials, {Reused} already in {Directory}",
-            sweepId, request.Trials.Count, prior.Count, outputDirectory);
+            sweepId, request.Trials.Count, prior.Count, output.Directory);
 
         await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, prior, request.Labels));
         var written = prior.Select(r => r.Trial.Id).ToHashSet();
-        bool cancelled = false;
-        using (var log = TrialLog.OpenForAppend(outputDirectory))
+        bool stopped = false;
+        using (var log = TrialLog.OpenForAppend(output))
         {
-            if (!await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, cancellationToken))
+            try
             {
-                // The cluster lives in this process: stop dispatching, let the trials already training finish and be written.
-                cancelled = true;
-                logger.LogWarning("Cancelling sweep {SweepId}: waiting for the running trials to finish", sweepId);
-                await coordinator.Cancel();
-                await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, CancellationToken.None);
+                if (!await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, stop))
+                {
+                    stopped = true;
+                    logger.LogWarning("Stopping sweep {SweepId}: trials in training stop at their next epoch and are trained again when the sweep is run again", sweepId);
+                    await coordinator.Abort();
+                    using var grace = new CancellationTokenSource(StopGrace);
+                    if (!await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, grace.Token))
+                        logger.LogWarning("Sweep {SweepId}: some trials had not stopped after {Grace} s; leaving them", sweepId, StopGrace.TotalSeconds);
+                }
+            }
+            catch (ResultsWriteException)
+            {
+                // Nowhere to write results: stop training trials whose results would be lost.
+                await coordinator.Abort();
+                throw;
             }
         }
 
         var ranking = await coordinator.GetRanking();
-        RankingExporter.WriteAll(ranking, outputDirectory);
-        return new SweepRunOutcome(sweepId, ranking, prior.Count, written.Count - prior.Count, cancelled, outputDirectory);
-    }
-
-    /// <summary>Completed and diverged trials of this sweep already on disk; failed ones are tried again.</summary>
-    private List<TrialResult> ReadReusableResults(SweepRequest request, string outputDirectory)
-    {
-        var contents = TrialLog.Read(outputDirectory);
-        foreach (string problem in contents.Problems) logger.LogWarning("{Problem}", problem);
-        var planned = request.Trials.ToDictionary(t => t.Id);
-        return contents.Results
-            .Where(r => r.Outcome.Status != TrialStatus.Failed && planned.ContainsKey(r.Trial.Id))
-            // Keep this run's index so the order of the sweep file still decides the order of trials.
-            .Select(r => r with { Trial = planned[r.Trial.Id] })
-            .ToList();
+        RankingExporter.WriteAll(ranking, output);
+        return new SweepRunOutcome(sweepId, ranking, prior.Count, written.Count - prior.Count, stopped, output.Directory);
     }
 }

@@ -40,7 +40,7 @@ public sealed class ProgressPrinterTests
     [Fact]
     public void The_live_view_is_not_used_when_the_command_writes_elsewhere_than_the_console()
     {
-        var io = new CliIO(new StringWriter(), new StringWriter());
+        var io = new CliIO(new StringWriter(), new StringWriter(), StopSignals.None(TextWriter.Null));
         Assert.False(LiveProgress.IsAvailable(io));
     }
 }

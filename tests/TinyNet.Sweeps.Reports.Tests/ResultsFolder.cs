@@ -31,8 +31,9 @@ public static class ResultsFolder
             }
         var labels = results.GroupBy(r => r.Trial.ConfigKey)
             .ToDictionary(g => g.Key, g => Configurations.First(c => c.Config with { Epochs = Math.Min(c.Config.Epochs, 60) } == g.First().Trial.Config).Label);
-        TrialLog.WriteAll(directory, results, labels);
-        RankingExporter.WriteAll(Ranker.Rank("hand-made", MetricSpec.Default, results, labels), directory);
+        using var folder = ResultsFolderLock.Acquire(directory, "hand-made results");
+        TrialLog.WriteAll(folder, results, labels);
+        RankingExporter.WriteAll(Ranker.Rank("hand-made", MetricSpec.Default, results, labels), folder);
         return directory;
     }
 

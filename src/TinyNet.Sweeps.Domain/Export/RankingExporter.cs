@@ -21,12 +21,13 @@ public static class RankingExporter
         "clean_ratio", "epochs", "batch_size", "hidden_units", "loss",
     ];
 
-    public static void WriteAll(SweepRanking ranking, string directory)
+    /// <summary>Writes the three files into a folder the caller holds; each is replaced whole or not at all.</summary>
+    /// <exception cref="ResultsWriteException">A file could not be written.</exception>
+    public static void WriteAll(SweepRanking ranking, ResultsFolderLock folder)
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, CsvFile), ToCsv(ranking));
-        File.WriteAllText(Path.Combine(directory, JsonFile), ToJson(ranking));
-        File.WriteAllText(Path.Combine(directory, MarkdownFile), ToMarkdown(ranking));
+        AtomicFile.WriteAllText(Path.Combine(folder.Directory, CsvFile), ToCsv(ranking));
+        AtomicFile.WriteAllText(Path.Combine(folder.Directory, JsonFile), ToJson(ranking));
+        AtomicFile.WriteAllText(Path.Combine(folder.Directory, MarkdownFile), ToMarkdown(ranking));
     }
 
     /// <summary>The configuration as the sweep file would write it, keyed by parameter name.</summary>

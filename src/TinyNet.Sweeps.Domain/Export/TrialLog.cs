@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using TinyNet.Sweeps.Domain.Trials;
 
@@ -5,76 +6,144 @@ namespace TinyNet.Sweeps.Domain.Export;
 
 /// <summary>
 /// trials.jsonl: one line per finished trial, appended and flushed as each trial finishes so that an
-/// interrupted sweep loses nothing it computed.
+/// interrupted sweep loses nothing it computed. The file always ends on a whole record: a line that cannot be
+/// written in full (a full disk) is cut off again before the error is raised.
 /// </summary>
 public sealed class TrialLog : IDisposable
 {
     public const string FileName = "trials.jsonl";
-    private readonly StreamWriter _writer;
 
-    private TrialLog(StreamWriter writer) => _writer = writer;
+    private readonly FileStream _stream;
+    private readonly string _path;
+    private long _length;
+    private int _appended;
 
-    public static TrialLog OpenForAppend(string directory)
+    private TrialLog(FileStream stream, string path)
     {
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, FileName);
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        // An interrupted write can leave a partial last line; start ours on a fresh line.
-        if (stream.Length > 0 && LastByte(path) != '\n') stream.WriteByte((byte)'\n');
-        return new TrialLog(new StreamWriter(stream) { AutoFlush = true });
+        _stream = stream;
+        _path = path;
+        _length = stream.Length;
+    }
+
+    /// <summary>Opens the folder's log for appending; the caller holds the folder's <see cref="ResultsFolderLock"/>.</summary>
+    /// <exception cref="ResultsWriteException">The file cannot be opened or written.</exception>
+    public static TrialLog OpenForAppend(ResultsFolderLock folder)
+    {
+        string path = Path.Combine(folder.Directory, FileName);
+        try
+        {
+            // No buffer of our own: each record goes to the operating system in one write as it is appended.
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            var log = new TrialLog(stream, path);
+            // An interrupted write can leave a partial last line; start ours on a fresh line.
+            if (stream.Length > 0 && LastByte(stream) != '\n') log.Write("\n"u8.ToArray());
+            stream.Seek(0, SeekOrigin.End);
+            return log;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsWriteException($"cannot open {path} for writing: {e.Message}", e);
+        }
     }
 
     /// <summary>Writes a whole log at once (replacing any), as <c>results</c> exports a sweep from a cluster.</summary>
-    public static void WriteAll(string directory, IEnumerable<TrialResult> results, IReadOnlyDictionary<string, string> labels)
+    public static void WriteAll(ResultsFolderLock folder, IEnumerable<TrialResult> results, IReadOnlyDictionary<string, string> labels)
     {
-        Directory.CreateDirectory(directory);
-        File.Delete(Path.Combine(directory, FileName));
-        using var log = OpenForAppend(directory);
-        foreach (var result in results) log.Append(result, labels.GetValueOrDefault(result.Trial.ConfigKey));
+        var text = new StringBuilder();
+        foreach (var result in results) text.Append(Line(result, labels.GetValueOrDefault(result.Trial.ConfigKey))).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(folder.Directory, FileName), text.ToString());
     }
 
-    public void Append(TrialResult result, string? label) =>
-        _writer.WriteLine(JsonSerializer.Serialize(TrialRecord.From(result, label), SweepJson.Options));
+    /// <exception cref="ResultsWriteException">The record could not be written whole; the file still ends on the record before it.</exception>
+    public void Append(TrialResult result, string? label) => Write(Encoding.UTF8.GetBytes(Line(result, label) + "\n"));
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _stream.Dispose();
+
+    private static string Line(TrialResult result, string? label) => JsonSerializer.Serialize(TrialRecord.From(result, label), SweepJson.Options);
+
+    private void Write(byte[] bytes)
+    {
+        try
+        {
+            _stream.Write(bytes);
+            _stream.Flush();
+            _length += bytes.Length;
+            _appended++;
+        }
+        catch (IOException e)
+        {
+            // Cut the torn record off, so the file ends on the last whole one (truncating frees space, so it works on a full disk).
+            try { _stream.SetLength(_length); }
+            catch (IOException) { /* the reader skips a torn last line anyway */ }
+            throw new ResultsWriteException(
+                $"cannot write {_path}: {e.Message.Split(" : ")[0]}. The {_appended} trial{(_appended == 1 ? "" : "s")} written by this run " +
+                "before it are saved whole; free some space and run the same command again to resume.", e);
+        }
+    }
 
     /// <summary>
     /// Reads the results already in <paramref name="directory"/>; unreadable lines are reported, not fatal. A trial
-    /// written twice (a resumed sweep that retried a failed trial) counts once: its last line wins.
+    /// written twice (a resumed sweep that retried a failed trial) counts once: its last line wins, and two finished
+    /// lines of one trial that disagree are reported.
     /// </summary>
     public static TrialLogContents Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        var results = new List<TrialResult>();
+        var latest = new Dictionary<string, TrialLogEntry>();
+        var order = new List<string>();
         var problems = new List<string>();
-        if (!File.Exists(path)) return new TrialLogContents(results, problems);
+        if (!File.Exists(path)) return new TrialLogContents([], problems);
         int lineNumber = 0;
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            TrialRecord record;
+            TrialResult result;
             try
             {
-                var record = JsonSerializer.Deserialize<TrialRecord>(line, SweepJson.Options)
+                record = JsonSerializer.Deserialize<TrialRecord>(line, SweepJson.Options)
                     ?? throw new JsonException("empty record");
-                results.Add(record.ToResult());
+                result = record.ToResult();
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or NotSupportedException)
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or NotSupportedException or InvalidOperationException)
             {
                 problems.Add($"{path}:{lineNumber}: ignored an unreadable line ({e.Message.Split('\n')[0]})");
+                continue;
             }
+            var entry = new TrialLogEntry(path, lineNumber, result, record.EngineOrFirst);
+            if (latest.TryGetValue(result.Trial.Id, out var earlier))
+            {
+                if (Disagree(earlier.Result, result))
+                    problems.Add($"{path}:{lineNumber}: trial {result.Trial.Id} is also on line {earlier.Line} with other results; line {lineNumber} is used");
+            }
+            else
+                order.Add(result.Trial.Id);
+            latest[result.Trial.Id] = entry;
         }
-        var latest = results.GroupBy(r => r.Trial.Id).Select(g => g.Last()).ToList();
-        return new TrialLogContents(latest, problems);
+        return new TrialLogContents([.. order.Select(id => latest[id])], problems);
     }
 
-    private static int LastByte(string path)
+    /// <summary>Two finished records of one trial must agree: training is deterministic. A failed one may be retried.</summary>
+    private static bool Disagree(TrialResult a, TrialResult b) =>
+        a.Outcome.Status != TrialStatus.Failed && b.Outcome.Status != TrialStatus.Failed
+        && (a.Outcome.Status != b.Outcome.Status || !Equals(a.Outcome.Metrics, b.Outcome.Metrics));
+
+    private static int LastByte(FileStream stream)
     {
-        using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (read.Length == 0) return '\n';
-        read.Seek(-1, SeekOrigin.End);
-        return read.ReadByte();
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte();
     }
 }
 
-public sealed record TrialLogContents(IReadOnlyList<TrialResult> Results, IReadOnlyList<string> Problems);
+/// <summary>A record of trials.jsonl and where it stands (for messages that name the line).</summary>
+public sealed record TrialLogEntry(string File, int Line, TrialResult Result, string Engine)
+{
+    public string Position => $"{File}:{Line}";
+}
+
+/// <summary>The trials of a log, each once (its last line), in the order they first appear.</summary>
+public sealed record TrialLogContents(IReadOnlyList<TrialLogEntry> Entries, IReadOnlyList<string> Problems)
+{
+    public IReadOnlyList<TrialResult> Results { get; } = [.. Entries.Select(e => e.Result)];
+}

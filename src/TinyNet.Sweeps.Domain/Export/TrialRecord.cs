@@ -21,7 +21,8 @@ public sealed record TrialRecord(
     long DurationMs,
     int Attempts,
     string? Error,
-    int Index)
+    int Index,
+    string? Engine = null)
 {
     public static TrialRecord From(TrialResult result, string? label) => new(
         result.Trial.Id,
@@ -38,7 +39,12 @@ public sealed record TrialRecord(
         result.DurationMs,
         result.Attempts,
         result.Outcome.Error,
-        result.Trial.Index);
+        result.Trial.Index,
+        TrainingEngine.Current);
+
+    /// <summary>The engine that trained this record; lines written before records named it came from the first one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string EngineOrFirst => Engine ?? TrainingEngine.First;
 
     /// <summary>Back to a result; a line missing what a result needs (hand-edited, corrupted) is refused.</summary>
     /// <exception cref="System.Text.Json.JsonException">A required field is missing.</exception>

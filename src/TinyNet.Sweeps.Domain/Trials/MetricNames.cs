@@ -15,6 +15,14 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
         [FinalLoss, EvalLoss, EvalAccuracy, Brier, CalibrationError, ClearConfidence, AmbiguousConfidence];
 
+    /// <summary>The values training can produce for a metric; a recorded value outside them did not come from training.</summary>
+    public static (double Min, double Max) Range(string name) => name switch
+    {
+        FinalLoss or EvalLoss => (0, double.MaxValue),
+        Brier => (0, 2),
+        _ => (0, 1),
+    };
+
     public static double Get(this TrialMetrics metrics, string name) => name switch
     {
         FinalLoss => metrics.FinalLoss,

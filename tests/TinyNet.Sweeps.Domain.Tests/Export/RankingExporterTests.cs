@@ -178,7 +178,7 @@ public sealed class RankingExporterTests : IDisposable
         var ranking = Sample();
         string target = Path.Combine(_dir, "nested", "out");
 
-        RankingExporter.WriteAll(ranking, target);
+        using (var folder = ResultsFolderLock.Acquire(target, "RankingExporterTests")) RankingExporter.WriteAll(ranking, folder);
 
         Assert.Equal(RankingExporter.ToCsv(ranking), File.ReadAllText(Path.Combine(target, "ranking.csv")));
         Assert.Equal(RankingExporter.ToJson(ranking), File.ReadAllText(Path.Combine(target, "ranking.json")));

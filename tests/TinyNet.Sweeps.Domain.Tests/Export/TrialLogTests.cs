@@ -9,8 +9,14 @@ public sealed class TrialLogTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "tinynet-triallog-" + Guid.NewGuid().ToString("N"));
 
+    private ResultsFolderLock? _folder;
+
+    /// <summary>The test's results folder, held as a sweep holds it while writing.</summary>
+    private ResultsFolderLock Folder => _folder ??= ResultsFolderLock.Acquire(_dir, "TrialLogTests");
+
     public void Dispose()
     {
+        _folder?.Dispose();
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
@@ -116,7 +122,7 @@ public sealed class TrialLogTests : IDisposable
     public void Append_then_read_round_trips_every_field_bit_exactly()
     {
         TrialResult[] written = [FullCompleted(), DivergedResult(), FailedResult()];
-        using (var log = TrialLog.OpenForAppend(_dir))
+        using (var log = TrialLog.OpenForAppend(Folder))
         {
             log.Append(written[0], "relu-adam-mixed");
             log.Append(written[1], null);
@@ -143,7 +149,7 @@ public sealed class TrialLogTests : IDisposable
                 Weights = new NetworkWeights([[-0.0]], [-0.0], [[0.0]], [-0.0]),
             },
         };
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(withZero, null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(withZero, null);
 
         var read = Assert.Single(TrialLog.Read(_dir).Results);
 
@@ -153,7 +159,7 @@ public sealed class TrialLogTests : IDisposable
     [Fact]
     public void Each_append_is_flushed_to_disk_before_the_log_is_closed()
     {
-        using var log = TrialLog.OpenForAppend(_dir);
+        using var log = TrialLog.OpenForAppend(Folder);
         log.Append(FullCompleted(), null);
 
         // Another reader sees the line while the log is still open (an interrupted sweep loses nothing).
@@ -165,8 +171,8 @@ public sealed class TrialLogTests : IDisposable
     [Fact]
     public void Reopening_appends_after_existing_lines()
     {
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(FullCompleted(), null);
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(DivergedResult(), null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FullCompleted(), null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(DivergedResult(), null);
 
         var contents = TrialLog.Read(_dir);
 
@@ -186,7 +192,7 @@ public sealed class TrialLogTests : IDisposable
     [Fact]
     public void A_partial_last_line_is_reported_not_fatal_and_the_next_append_starts_on_a_fresh_line()
     {
-        using (var log = TrialLog.OpenForAppend(_dir))
+        using (var log = TrialLog.OpenForAppend(Folder))
         {
             log.Append(FullCompleted(), "a");
             log.Append(DivergedResult(), null);
@@ -202,7 +208,7 @@ public sealed class TrialLogTests : IDisposable
         Assert.Contains(TrialLog.FileName, problem);
         Assert.Contains(":3:", problem);
 
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(FailedResult(), null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FailedResult(), null);
 
         string[] lines = File.ReadAllLines(LogPath);
         Assert.Equal(4, lines.Length);
@@ -218,9 +224,9 @@ public sealed class TrialLogTests : IDisposable
     [Fact]
     public void Garbage_and_blank_lines_are_skipped_and_every_bad_line_is_reported()
     {
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(FullCompleted(), null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FullCompleted(), null);
         File.AppendAllText(LogPath, "\nnot json at all\n{\"id\": 5}\n");
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(DivergedResult(), null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(DivergedResult(), null);
 
         var contents = TrialLog.Read(_dir);
 
@@ -233,7 +239,7 @@ public sealed class TrialLogTests : IDisposable
     [Fact]
     public void Lines_missing_what_a_trial_needs_are_reported_not_reused()
     {
-        using (var log = TrialLog.OpenForAppend(_dir)) log.Append(FullCompleted(), null);
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FullCompleted(), null);
         File.AppendAllText(LogPath, "{}\n{\"id\":\"abcdef0123-s8\",\"status\":\"completed\"}\n");
 
         var contents = TrialLog.Read(_dir);

@@ -1,0 +1,77 @@
+using System.Globalization;
+using TinyNet.Sweeps.Domain.Evaluation;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Domain.Export;
+
+/// <summary>
+/// Which results already in a results folder may stand for trials of the sweep being run. An id is only a hash, and
+/// trials.jsonl is a text file anyone can edit: a record is reused only when it is what training the planned trial
+/// produces (the same configuration, seed and engine, and metrics training can produce). Anything else is trained
+/// again, with a warning that names the line. Failed trials are always tried again.
+/// </summary>
+public static class ResumeCheck
+{
+    public sealed record Selection(IReadOnlyList<TrialResult> Reusable, IReadOnlyList<string> Warnings);
+
+    public static Selection Select(IReadOnlyList<TrialSpec> planned, TrialLogContents contents)
+    {
+        var plan = planned.ToDictionary(t => t.Id);
+        var reusable = new List<TrialResult>();
+        var warnings = new List<string>(contents.Problems);
+        foreach (var entry in contents.Entries)
+        {
+            var result = entry.Result;
+            if (!plan.TryGetValue(result.Trial.Id, out var trial) || result.Outcome.Status == TrialStatus.Failed) continue;
+            if (Mismatch(trial, entry) is { } why)
+                warnings.Add($"{entry.Position}: trial {trial.Id} {why}; it will be trained again");
+            else
+                // Keep this run's index, so the order of the sweep file still decides the order of trials.
+                reusable.Add(result with { Trial = trial });
+        }
+        return new Selection(reusable, warnings);
+    }
+
+    private static string? Mismatch(TrialSpec planned, TrialLogEntry entry)
+    {
+        var recorded = entry.Result.Trial;
+        if (recorded.Seed != planned.Seed)
+            return $"has seed {recorded.Seed} where the sweep plans {planned.Seed}";
+        if (recorded.Config != planned.Config)
+            return $"has another configuration than the sweep plans ({Differences(recorded.Config, planned.Config)})";
+        if (recorded.ConfigKey != planned.ConfigKey)
+            return $"has config_key {recorded.ConfigKey}, which is not its configuration's ({planned.ConfigKey})";
+        if (entry.Engine != TrainingEngine.Current)
+            return $"was trained by engine {entry.Engine}, and this is {TrainingEngine.Current}";
+        return entry.Result.Outcome.Status == TrialStatus.Completed ? ImplausibleOutcome(entry.Result.Outcome, planned.Config) : null;
+    }
+
+    private static string Differences(TrialConfig recorded, TrialConfig planned)
+    {
+        var file = RankingExporter.Parameters(recorded);
+        var plan = RankingExporter.Parameters(planned);
+        return string.Join(", ", plan.Where(p => file[p.Key] != p.Value).Select(p => $"{p.Key} {file[p.Key]} in the file, {p.Value} planned"));
+    }
+
+    /// <summary>Why a completed outcome cannot have come from training this configuration, or null.</summary>
+    private static string? ImplausibleOutcome(TrainingOutcome outcome, TrialConfig config)
+    {
+        if (outcome.Metrics is not { } metrics) return "is completed but has no metrics";
+        foreach (string name in MetricNames.All)
+        {
+            double value = metrics.Get(name);
+            var (min, max) = MetricNames.Range(name);
+            if (!(value >= min && value <= max))
+                return $"has {name} {value.ToString("R", CultureInfo.InvariantCulture)}, which training cannot produce (it lies in [{min.ToString(CultureInfo.InvariantCulture)}, {(max == double.MaxValue ? "∞" : max.ToString(CultureInfo.InvariantCulture))}])";
+        }
+        if (outcome.LossHistory.Count != config.Epochs || !outcome.LossHistory.All(double.IsFinite))
+            return $"has {outcome.LossHistory.Count} finite losses in loss_history for {config.Epochs} epochs";
+        if (outcome.LossHistory[^1] != metrics.FinalLoss)
+            return "has a final_loss that is not the last of its loss_history";
+        if (outcome.Stress is not { } stress || stress.Count != StressCases.All.Count || !stress.All(s => s.H is >= 0 and <= 1 && s.V is >= 0 and <= 1))
+            return "has no complete stress results with outputs in [0, 1]";
+        if (outcome.Weights is not { } weights || weights.HiddenBias.Count != config.HiddenUnits || weights.OutputBias.Count != 2)
+            return $"has no final weights for {config.HiddenUnits} hidden units";
+        return null;
+    }
+}
