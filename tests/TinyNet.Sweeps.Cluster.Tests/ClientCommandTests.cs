@@ -9,7 +9,7 @@ public sealed class ClientCommandTests(RedisServer redis)
     {
         await using var cluster = new ClusterUnderTest(redis);
         for (int i = 0; i < 2; i++) await cluster.StartSiloAsync();
-        string repo = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ClusterUnderTest.CliDll)!, "../../../../.."));
+        string repo = CliBinary.RepoRoot;
         string smoke = Path.Combine(repo, "sweeps", "smoke.yaml");
         string outDir = Path.Combine(Path.GetTempPath(), $"tinynet-status-{Guid.NewGuid():N}");
         string exportDir = Path.Combine(Path.GetTempPath(), $"tinynet-results-{Guid.NewGuid():N}");

@@ -18,7 +18,7 @@ public sealed class ClusterUnderTest(RedisServer redis) : IAsyncDisposable
     public ClusterAddress Address => new(redis.Address, ClusterId);
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    public static string CliDll { get; } = LocateCli();
+    public static string CliDll => CliBinary.Dll;
 
     public async Task<SiloProcess> StartSiloAsync()
     {
@@ -71,17 +71,6 @@ public sealed class ClusterUnderTest(RedisServer redis) : IAsyncDisposable
             host.Dispose();
         }
         foreach (var silo in _silos) ChildProcesses.Kill(silo.Process);
-    }
-
-    private static string LocateCli()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        // .../tests/TinyNet.Sweeps.Cluster.Tests/bin/<Configuration>/net10.0/
-        string configuration = directory.Parent!.Name;
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TinyNet.Sweeps.sln"))) directory = directory.Parent;
-        if (directory is null) throw new InvalidOperationException("TinyNet.Sweeps.sln not found above " + AppContext.BaseDirectory);
-        string dll = Path.Combine(directory.FullName, "src", "TinyNet.Sweeps.Cli", "bin", configuration, "net10.0", "tinynet-sweeps.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the solution first.");
     }
 }
 

@@ -39,36 +39,10 @@ public sealed class RedisServer : IAsyncLifetime
     {
         foreach (string candidate in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })
             if (File.Exists(candidate)) return candidate;
-        // The README's test command must work on a fresh machine: bring Debian's redis-server in. Other test
-        // projects may install their packages at the same moment: take turns with apt.
-        using var aptTurn = AptTurn();
-        string log = Run("apt-get", "install -y --no-install-recommends redis-server");
-        if (!File.Exists("/usr/bin/redis-server"))
-            log += Run("apt-get", "update") + Run("apt-get", "install -y --no-install-recommends redis-server");
-        return File.Exists("/usr/bin/redis-server")
-            ? "/usr/bin/redis-server"
-            : throw new InvalidOperationException($"redis-server is missing and could not be installed with apt-get (run as root with Debian's package lists reachable):\n{log}");
-    }
-
-    /// <summary>A lock file every test project of this repo takes before running apt-get (one dpkg at a time).</summary>
-    private static FileStream AptTurn()
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(15);
-        while (true)
-        {
-            try { return new FileStream(Path.Combine(Path.GetTempPath(), "tinynet-sweeps-apt.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(500); }
-        }
-    }
-
-    private static string Run(string file, string arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return output;
+        // The README's test command must work on a fresh machine: bring Debian's redis-server in.
+        return DebianPackages.EnsureInstalled("redis-server", "/usr/bin/redis-server") is { } problem
+            ? throw new InvalidOperationException($"redis-server is missing and could not be installed: {problem}")
+            : "/usr/bin/redis-server";
     }
 
     public static int FreePort()

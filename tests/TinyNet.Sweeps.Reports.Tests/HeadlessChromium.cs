@@ -35,35 +35,8 @@ internal static class HeadlessChromium
         }
     }
 
-    private static string? Install()
-    {
-        if (File.Exists(Executable)) return null;
-        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get")) return "not a Debian-like Linux (no apt-get); install chromium by hand";
-        bool root = Environment.UserName == "root";
-        string apt = root ? "apt-get" : "sudo";
-        List<string> Args(params string[] a) => root ? [.. a] : ["-n", "apt-get", .. a];
-        var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
-        // Other test projects may install their packages at the same moment: take turns with apt.
-        using var aptTurn = AptTurn();
-        var first = Exec(apt, Args("install", "-y", "chromium"), TimeSpan.FromMinutes(10), env);
-        if (first.Exit == 0 && File.Exists(Executable)) return null;
-        // Package lists may be missing or stale on a fresh machine.
-        var update = Exec(apt, Args("update"), TimeSpan.FromMinutes(5), env);
-        var second = Exec(apt, Args("install", "-y", "chromium"), TimeSpan.FromMinutes(10), env);
-        if (second.Exit == 0 && File.Exists(Executable)) return null;
-        return $"'apt-get install -y chromium' exited {second.Exit} (apt-get update exited {update.Exit}): {Tail(second.Stderr + second.Stdout)}";
-    }
-
-    /// <summary>A lock file every test project of this repo takes before running apt-get (one dpkg at a time).</summary>
-    private static FileStream AptTurn()
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(15);
-        while (true)
-        {
-            try { return new FileStream(Path.Combine(Path.GetTempPath(), "tinynet-sweeps-apt.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(500); }
-        }
-    }
+    // Chromium's recommended packages (fonts among them) come too, as a desktop install would have them.
+    private static string? Install() => DebianPackages.EnsureInstalled("chromium", Executable, withRecommends: true);
 
     private static (int Exit, string Stdout, string Stderr) Exec(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? env = null)
     {
@@ -81,5 +54,4 @@ internal static class HeadlessChromium
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    private static string Tail(string text) => text.Length <= 2000 ? text : text[^2000..];
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
-namespace TinyNet.Sweeps.Cluster.Tests;
+namespace TinyNet.Sweeps.Testing;
 
 /// <summary>
 /// Starts the processes the tests need and makes sure none outlives the test run, even when a test fails
@@ -17,13 +17,14 @@ public static class ChildProcesses
         foreach (var process in Running.Keys) Kill(process);
     };
 
-    public static Process Start(string file, string arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process Start(string file, string arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = new Process { StartInfo = start };
@@ -42,6 +43,26 @@ public static class ChildProcesses
     {
         if (!Running.TryGetValue(process, out var output)) return "";
         lock (output) return output.ToString();
+    }
+
+    /// <summary>Waits until the process has written <paramref name="text"/>; fails with its output if it exits or takes too long.</summary>
+    public static async Task WaitForOutput(Process process, string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output(process).Contains(text, StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"'{text}' did not appear within {timeout.TotalSeconds:0} s (exited: {process.HasExited}):\n{Output(process)}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends a signal by name (INT, TERM, ...) as a shell's kill does.</summary>
+    public static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {process.Id}");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {process.Id} exited {kill.ExitCode}");
     }
 
     /// <summary>SIGKILL: the process gets no chance to say goodbye, as when a machine dies.</summary>
