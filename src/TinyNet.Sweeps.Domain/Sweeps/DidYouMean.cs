@@ -9,6 +9,10 @@ internal static class DidYouMean
         if (aliases is not null && aliases.TryGetValue(normalized, out string? alias))
             return alias;
 
+        // Longer than any name plus the edits allowed: never a typo of one, and the distance table would be huge.
+        if (normalized.Length > 64)
+            return null;
+
         string? best = null;
         int bestDistance = int.MaxValue;
         foreach (string candidate in candidates)

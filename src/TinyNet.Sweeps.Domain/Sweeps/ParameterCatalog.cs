@@ -101,7 +101,7 @@ internal static class ParameterCatalog
     public static string UnknownMessage(string name)
     {
         string hint = DidYouMean.Hint(name, Names, Aliases);
-        return $"unknown parameter '{name}'{(hint.Length > 0 ? hint : ".")} Parameters are: {string.Join(", ", Names)}";
+        return $"unknown parameter '{SweepText.Shown(name)}'{(hint.Length > 0 ? hint : ".")} Parameters are: {string.Join(", ", Names)}";
     }
 
     public static TrialConfig Apply(TrialConfig config, string name, ParamValue value) =>

@@ -31,7 +31,7 @@ internal static class SweepReader
                 if (suggestion is not null)
                     misspelt.Add(suggestion);
                 string hint = suggestion is null ? "." : $"; did you mean '{suggestion}'?";
-                d.Error(k, $"unknown top-level key '{key}'{hint} Allowed keys: {string.Join(", ", TopLevelKeys)}");
+                d.Error(k, $"unknown top-level key '{SweepText.Shown(key)}'{hint} Allowed keys: {string.Join(", ", TopLevelKeys)}");
             }
         }
 
@@ -92,11 +92,11 @@ internal static class SweepReader
             case "grid": return SweepMethod.Grid;
             case "random": return SweepMethod.Random;
             case "bayes" or "custom":
-                d.Error(s.Node, $"method {s.Text} is not supported yet; supported methods: grid, random");
+                d.Error(s.Node, $"method {s.Shown} is not supported yet; supported methods: grid, random");
                 return null;
             default:
                 string hint = DidYouMean.Hint(s.Text, ["grid", "random"]);
-                d.Error(s.Node, $"unknown method '{s.Text}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random (bayes is not supported yet)");
+                d.Error(s.Node, $"unknown method '{s.Shown}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random (bayes is not supported yet)");
                 return null;
         }
     }
@@ -127,7 +127,7 @@ internal static class SweepReader
                     else
                     {
                         string hint = DidYouMean.Hint(n.Text, MetricSpec.KnownNames);
-                        d.Error(v, $"unknown metric '{n.Text}'{(hint.Length > 0 ? hint : ";")} metrics are {string.Join(", ", MetricSpec.KnownNames)}");
+                        d.Error(v, $"unknown metric '{n.Shown}'{(hint.Length > 0 ? hint : ";")} metrics are {string.Join(", ", MetricSpec.KnownNames)}");
                         ok = false;
                     }
                     break;
@@ -139,7 +139,7 @@ internal static class SweepReader
                     else
                     {
                         string hint = DidYouMean.Hint(g.Text, ["minimize", "maximize"]);
-                        d.Error(v, $"metric goal must be minimize or maximize, not '{g.Text}'{hint}");
+                        d.Error(v, $"metric goal must be minimize or maximize, not '{g.Shown}'{hint}");
                         ok = false;
                     }
                     break;
@@ -148,7 +148,7 @@ internal static class SweepReader
                     break;
                 default:
                     string keyHint = DidYouMean.Hint(key, keys);
-                    d.Error(k, $"unknown metric key '{key}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes name, goal, target");
+                    d.Error(k, $"unknown metric key '{SweepText.Shown(key)}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes name, goal, target");
                     ok = false;
                     break;
             }
@@ -288,7 +288,7 @@ internal static class SweepReader
                     label = YamlScalars.Read(v, d, "configuration name")?.Text;
                     if (label is not null && !labels.Add(label))
                     {
-                        d.Error(v, $"configuration name '{label}' is used twice; names label configurations and must be unique");
+                        d.Error(v, $"configuration name '{SweepText.Shown(label)}' is used twice; names label configurations and must be unique");
                         ok = false;
                     }
                     continue;

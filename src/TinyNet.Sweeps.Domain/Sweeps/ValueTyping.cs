@@ -30,12 +30,12 @@ internal static class ValueTyping
         double value = scalar.Number;
         if (!double.IsFinite(value))
         {
-            diagnostics.Error(scalar.Node, $"{name} must be a finite number, not {scalar.Text}");
+            diagnostics.Error(scalar.Node, $"{name} must be a finite number, not {scalar.Shown}");
             return null;
         }
         if (parameter.Type == ParamType.Int && value != Math.Floor(value))
         {
-            diagnostics.Error(scalar.Node, $"{name} must be an integer, not {scalar.Text}");
+            diagnostics.Error(scalar.Node, $"{name} must be an integer, not {scalar.Shown}");
             return null;
         }
         if (!CheckTrainable(parameter, value, scalar, diagnostics))

@@ -15,11 +15,14 @@ internal sealed record Scalar(ScalarKind Kind, string Text, double Number, bool 
     public string Describe() => Kind switch
     {
         ScalarKind.Null => "null",
-        ScalarKind.Bool => $"boolean {Text}",
-        ScalarKind.Int => $"integer {Text}",
-        ScalarKind.Float => $"number {Text}",
-        _ => Quoted ? $"string '{Text}'" : $"string {Text}",
+        ScalarKind.Bool => $"boolean {Shown}",
+        ScalarKind.Int => $"integer {Shown}",
+        ScalarKind.Float => $"number {Shown}",
+        _ => Quoted ? $"string '{Shown}'" : $"string {Shown}",
     };
+
+    /// <summary>The text as a message shows it: short, one line.</summary>
+    public string Shown => SweepText.Shown(Text);
 }
 
 internal static partial class YamlScalars
@@ -54,8 +57,8 @@ internal static partial class YamlScalars
                 TagPrefix + "int" when IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long i)
                     => new Scalar(ScalarKind.Int, text, i, false, node),
                 TagPrefix + "str" => new Scalar(ScalarKind.String, text, double.NaN, true, node),
-                TagPrefix + "float" or TagPrefix + "int" => Fail($"'{text}' is not a valid {tag[TagPrefix.Length..]}"),
-                _ => Fail($"unsupported tag {tag}; only !!float, !!int and !!str are understood"),
+                TagPrefix + "float" or TagPrefix + "int" => Fail($"'{SweepText.Shown(text)}' is not a valid {tag[TagPrefix.Length..]}"),
+                _ => Fail($"unsupported tag {SweepText.Shown(tag)}; only !!float, !!int and !!str are understood"),
             };
         }
 
