@@ -15,8 +15,12 @@ internal static class DidYouMean
 
         string? best = null;
         int bestDistance = int.MaxValue;
+        int mostAllowed = Math.Max(1, input.Length / 3);
         foreach (string candidate in candidates)
         {
+            // The distance is at least the difference in length: such a candidate could never be suggested.
+            if (Math.Abs(candidate.Length - normalized.Length) > mostAllowed)
+                continue;
             int distance = Distance(normalized, candidate);
             if (distance < bestDistance)
                 (best, bestDistance) = (candidate, distance);

@@ -32,7 +32,8 @@ internal static class NestingScan
     /// <summary>False after reporting the first problem (a YAML syntax error included).</summary>
     public static bool Check(string yaml, Diagnostics diagnostics, Action<YamlException> reportSyntaxError)
     {
-        var parser = new Parser(new StringReader(yaml));
+        var scanner = new Scanner(new StringReader(yaml));
+        var parser = new Parser(scanner);
         var open = new List<Frame>();
         var anchors = new Dictionary<AnchorName, Anchored>();
         try
@@ -79,6 +80,27 @@ internal static class NestingScan
         catch (YamlException e)
         {
             reportSyntaxError(e);
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws a bare InvalidOperationException for a line inside [ ] or { }
+            // that is not indented more than the block holding them; the scanner still knows where it stopped.
+            diagnostics.Error(scanner.CurrentPosition, "YAML syntax error: a line inside [ ] or { } must be indented more than the key that holds them; indent it further");
+            return false;
+        }
+        catch (ArgumentException e)
+        {
+            // Also not a YamlException: a tag that is no URI, such as "!!int]" in "[!!int]". The scanner
+            // has moved past it, so point at the last '!' before where it stopped.
+            int stop = (int)Math.Clamp(scanner.CurrentPosition.Index, 0, Math.Max(0, yaml.Length - 1));
+            int bang = yaml.Length == 0 ? -1 : yaml.LastIndexOf('!', stop);
+            while (bang > 0 && yaml[bang - 1] == '!')
+                bang--; // the start of "!!"
+            var (line, column) = bang >= 0 && e.Message.Contains("tag", StringComparison.OrdinalIgnoreCase)
+                ? SweepText.Position(yaml, bang)
+                : ((int)scanner.CurrentPosition.Line, (int)scanner.CurrentPosition.Column);
+            diagnostics.Error(line, column, "YAML syntax error: " + SweepText.Shown(e.Message.Split(" (Parameter")[0], 200));
             return false;
         }
         return true;
