@@ -16,8 +16,9 @@ internal static class SweepReader
 
     private const int MaxLabelLength = 200;
 
+    // C0, DEL, C1, and the line and paragraph separators: what would break a label out of its one line.
     private static readonly System.Buffers.SearchValues<char> ControlCharacters =
-        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c)]);
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c), '\u2028', '\u2029']);
 
     private sealed record Entry(YamlScalarNode Key, YamlNode Value);
 

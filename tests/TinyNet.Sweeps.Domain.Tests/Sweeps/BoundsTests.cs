@@ -156,6 +156,8 @@ public class BoundsTests
         var escape = SingleError("name: \"red\\x1bgreen\"\n" + ok);
         Assert.Equal("test.yaml:1:7: name contains the control character U+001B at character 4; a label is one line of printable text", escape.ToString());
 
+        Assert.Contains("control character U+2028 at character 2", SingleError("name: \"a\\u2028b\"\n" + ok).Message);
+
         var configuration = SingleError("method: grid\nconfigurations:\n  - {name: \"two\\nlines\", epochs: 2}\n");
         Assert.Equal((3, 12), (configuration.Line, configuration.Column));
         Assert.StartsWith("configuration name contains the control character U+000A at character 4", configuration.Message);
