@@ -9,10 +9,18 @@ internal static class DidYouMean
         if (aliases is not null && aliases.TryGetValue(normalized, out string? alias))
             return alias;
 
+        // Longer than any name plus the edits allowed: never a typo of one, and the distance table would be huge.
+        if (normalized.Length > 64)
+            return null;
+
         string? best = null;
         int bestDistance = int.MaxValue;
+        int mostAllowed = Math.Max(1, input.Length / 3);
         foreach (string candidate in candidates)
         {
+            // The distance is at least the difference in length: such a candidate could never be suggested.
+            if (Math.Abs(candidate.Length - normalized.Length) > mostAllowed)
+                continue;
             int distance = Distance(normalized, candidate);
             if (distance < bestDistance)
                 (best, bestDistance) = (candidate, distance);

@@ -4,7 +4,8 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 public static class GridSearch
 {
     /// <summary>The grid points, each a value for every parameter (constants included).</summary>
-    public static IReadOnlyList<IReadOnlyDictionary<string, ParamValue>> Points(IReadOnlyList<ParameterSpec> parameters)
+    /// <param name="limit">Stop after this many points (run_cap): a capped grid may have billions of points.</param>
+    public static IReadOnlyList<IReadOnlyDictionary<string, ParamValue>> Points(IReadOnlyList<ParameterSpec> parameters, int limit = int.MaxValue)
     {
         var ordered = parameters.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var axes = ordered.Select(Values).ToList();
@@ -18,6 +19,8 @@ public static class GridSearch
             for (int i = 0; i < axes.Count; i++)
                 point[ordered[i].Name] = axes[i][index[i]];
             points.Add(point);
+            if (points.Count == limit)
+                return points;
 
             // Odometer: the last axis turns fastest.
             int axis = axes.Count - 1;

@@ -5,8 +5,8 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 
 internal enum ParamType { Choice, Int, Float }
 
-/// <summary>The values a parameter can train with, e.g. [0, 1) for momentum.</summary>
-internal sealed record ParamBounds(double Min, bool MinInclusive, double Max, bool MaxInclusive)
+/// <summary>The values a parameter can train with, e.g. [0, 1) for momentum or the integers 1..1024 for hidden units.</summary>
+internal sealed record ParamBounds(double Min, bool MinInclusive, double Max, bool MaxInclusive, bool Integer = false)
 {
     public bool Contains(double v) =>
         !double.IsNaN(v) && (v > Min || (MinInclusive && v == Min)) && (v < Max || (MaxInclusive && v == Max));
@@ -15,11 +15,13 @@ internal sealed record ParamBounds(double Min, bool MinInclusive, double Max, bo
     public bool ContainsRange(double lo, bool loOpen, double hi, bool hiOpen) =>
         (lo > Min || (lo == Min && (MinInclusive || loOpen))) && (hi < Max || (hi == Max && (MaxInclusive || hiOpen)));
 
+    /// <summary>Completes "x must be …": "in (0, 10]" or "an integer from 1 to 1024".</summary>
     public string Describe()
     {
         var c = CultureInfo.InvariantCulture;
-        bool noMax = double.IsPositiveInfinity(Max) || Max >= int.MaxValue;
-        if (noMax)
+        if (Integer)
+            return $"an integer from {Min.ToString(c)} to {Max.ToString(c)}";
+        if (double.IsPositiveInfinity(Max))
             return (MinInclusive ? ">= " : "> ") + Min.ToString(c);
         return $"in {(MinInclusive ? "[" : "(")}{Min.ToString(c)}, {Max.ToString(c)}{(MaxInclusive ? "]" : ")")}";
     }
@@ -43,9 +45,10 @@ internal static class ParameterCatalog
     public const string Seed = "seed";
 
     private static readonly ParamBounds AnyChoice = new(double.NegativeInfinity, true, double.PositiveInfinity, true);
-    private static ParamBounds AtLeast(double min, bool inclusive = true) => new(min, inclusive, int.MaxValue, true);
-    private static ParamBounds Unit(bool maxInclusive = true) => new(0, true, 1, maxInclusive);
+    private static ParamBounds Between(double min, double max, bool maxInclusive = true) => new(min, true, max, maxInclusive);
+    private static ParamBounds Integers(int min, int max) => new(min, true, max, true, Integer: true);
 
+    // Every bound says why, in words a user can check: the message prints the bounds and this reason.
     private static readonly KnownParameter[] All =
     [
         new("activation", ParamType.Choice, ["sigmoid", "relu", "tanh"], AnyChoice, "",
@@ -54,27 +57,35 @@ internal static class ParameterCatalog
             (c, v) => c with { Optimizer = Enum.Parse<OptimizerKind>(v.Choice!, ignoreCase: true) }),
         new("loss", ParamType.Choice, ["mse", "bce"], AnyChoice, "",
             (c, v) => c with { Loss = Enum.Parse<LossKind>(v.Choice!, ignoreCase: true) }),
-        new("learning_rate", ParamType.Float, [], new(0, false, double.PositiveInfinity, true), "a step of zero or against the gradient does not learn",
+        new("learning_rate", ParamType.Float, [], new(0, false, 10, true),
+            "a step of zero or against the gradient does not learn, and above 10 one step overflows TinyNet's outputs",
             (c, v) => c with { LearningRate = v.Number!.Value }),
-        new("momentum", ParamType.Float, [], Unit(maxInclusive: false), "momentum 1 or more never forgets old gradients and diverges",
+        new("momentum", ParamType.Float, [], Between(0, 1, maxInclusive: false), "momentum 1 or more never forgets old gradients and diverges",
             (c, v) => c with { Momentum = v.Number!.Value }),
-        new("weight_decay", ParamType.Float, [], new(0, true, double.PositiveInfinity, true), "negative decay pushes weights to grow",
+        new("weight_decay", ParamType.Float, [], Between(0, 10),
+            "negative decay pushes weights to grow, and above 10 the decay swamps every gradient",
             (c, v) => c with { WeightDecay = v.Number!.Value }),
-        new("noise_level", ParamType.Float, [], Unit(), "it is a fraction of the pixel range",
+        new("noise_level", ParamType.Float, [], Between(0, 1), "it is a fraction of the pixel range",
             (c, v) => c with { NoiseLevel = v.Number!.Value }),
-        new("clean_ratio", ParamType.Float, [], Unit(), "it is a fraction of each batch",
+        new("clean_ratio", ParamType.Float, [], Between(0, 1), "it is a fraction of each batch",
             (c, v) => c with { CleanRatio = v.Number!.Value }),
-        new("epochs", ParamType.Int, [], AtLeast(1), "a trial needs at least one optimiser step",
+        new("epochs", ParamType.Int, [], Integers(1, 100_000),
+            "a trial needs at least one optimiser step, and 100000 steps are already about ten seconds of training and a 2 MB loss history per trial",
             (c, v) => c with { Epochs = (int)v.Number!.Value }),
-        new("batch_size", ParamType.Int, [], AtLeast(2), "a batch needs at least two examples",
+        new("batch_size", ParamType.Int, [], Integers(2, 4096),
+            "a batch needs at least one horizontal/vertical pair, and every step draws a fresh batch, so more than 4096 examples only slow training down",
             (c, v) => c with { BatchSize = (int)v.Number!.Value }),
-        new("hidden_units", ParamType.Int, [], AtLeast(1), "the hidden layer needs at least one unit",
+        new("hidden_units", ParamType.Int, [], Integers(1, 1024),
+            "the hidden layer needs at least one unit, and TinyNet's 4 inputs gain nothing from more than 1024 while memory grows with every unit",
             (c, v) => c with { HiddenUnits = (int)v.Number!.Value }),
-        new(Seed, ParamType.Int, [], AtLeast(0), "seeds are non-negative",
+        new(Seed, ParamType.Int, [], Integers(0, int.MaxValue), "a seed is a non-negative 32-bit integer, as the trainer's generators take it",
             (c, _) => c),
     ];
 
     private static readonly Dictionary<string, KnownParameter> ByName = All.ToDictionary(p => p.Name);
+
+    /// <summary>Bounds of every seed, whether from 'seeds' or a 'seed' parameter.</summary>
+    public static ParamBounds SeedBounds => ByName[Seed].Bounds;
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];
 
@@ -101,7 +112,7 @@ internal static class ParameterCatalog
     public static string UnknownMessage(string name)
     {
         string hint = DidYouMean.Hint(name, Names, Aliases);
-        return $"unknown parameter '{name}'{(hint.Length > 0 ? hint : ".")} Parameters are: {string.Join(", ", Names)}";
+        return $"unknown parameter '{SweepText.Shown(name)}'{(hint.Length > 0 ? hint : ".")} Parameters are: {string.Join(", ", Names)}";
     }
 
     public static TrialConfig Apply(TrialConfig config, string name, ParamValue value) =>

@@ -29,7 +29,7 @@ internal static class ParameterReader
             else if (!SpecKeys.Contains(key))
             {
                 string hint = DidYouMean.Hint(key, SpecKeys);
-                diagnostics.Error(k, $"{name}: unknown key '{key}'{(hint.Length > 0 ? hint + " A" : "; a")} parameter takes {string.Join(", ", SpecKeys)}");
+                diagnostics.Error(k, $"{name}: unknown key '{SweepText.Shown(key)}'{(hint.Length > 0 ? hint + " A" : "; a")} parameter takes {string.Join(", ", SpecKeys)}");
             }
             else
                 keys[key] = ((YamlScalarNode)k, v);
@@ -78,7 +78,7 @@ internal static class ParameterReader
             if (DistributionNames.TryParse(s.Text, out var parsed))
                 return parsed;
             string hint = DidYouMean.Hint(s.Text, DistributionNames.All);
-            diagnostics.Error(d.Value, $"{name}: unknown distribution '{s.Text}'{(hint.Length > 0 ? hint : ";")} distributions are {string.Join(", ", DistributionNames.All)}");
+            diagnostics.Error(d.Value, $"{name}: unknown distribution '{s.Shown}'{(hint.Length > 0 ? hint : ";")} distributions are {string.Join(", ", DistributionNames.All)}");
             return null;
         }
 
@@ -141,7 +141,7 @@ internal static class ParameterReader
             }
             if (dist == Distribution.IntUniform && key is "min" or "max" && s.Kind != ScalarKind.Int)
             {
-                diagnostics.Error(s.Node, $"{name}: int_uniform {key} must be an integer, not {s.Text}; use distribution uniform for real numbers");
+                diagnostics.Error(s.Node, $"{name}: int_uniform {key} must be an integer, not {s.Shown}; use distribution uniform for real numbers");
                 continue;
             }
             numbers[key] = s.Number;
@@ -149,19 +149,19 @@ internal static class ParameterReader
         }
 
         if (numbers.TryGetValue("min", out double min) && numbers.TryGetValue("max", out double max) && !(min < max))
-            diagnostics.Error(scalars["max"].Node, $"{name}: min {scalars["min"].Text} is not less than max {scalars["max"].Text}");
+            diagnostics.Error(scalars["max"].Node, $"{name}: min {scalars["min"].Shown} is not less than max {scalars["max"].Shown}");
         if (numbers.TryGetValue("sigma", out double sigma) && sigma < 0)
-            diagnostics.Error(scalars["sigma"].Node, $"{name}: sigma must be >= 0, not {scalars["sigma"].Text}");
+            diagnostics.Error(scalars["sigma"].Node, $"{name}: sigma must be >= 0, not {scalars["sigma"].Shown}");
         if (numbers.TryGetValue("q", out double q) && q <= 0)
-            diagnostics.Error(scalars["q"].Node, $"{name}: q must be > 0, not {scalars["q"].Text}");
+            diagnostics.Error(scalars["q"].Node, $"{name}: q must be > 0, not {scalars["q"].Shown}");
         foreach (string ab in new[] { "a", "b" })
         {
             if (numbers.TryGetValue(ab, out double shape) && shape <= 0)
-                diagnostics.Error(scalars[ab].Node, $"{name}: beta {ab} must be > 0, not {scalars[ab].Text}");
+                diagnostics.Error(scalars[ab].Node, $"{name}: beta {ab} must be > 0, not {scalars[ab].Shown}");
         }
         if (dist is Distribution.LogUniformValues or Distribution.QLogUniformValues or Distribution.InvLogUniformValues
             && numbers.TryGetValue("min", out double lmin) && lmin <= 0)
-            diagnostics.Error(scalars["min"].Node, $"{name}: {DistributionNames.Of(dist)} needs min > 0 (it is a logarithmic scale), not {scalars["min"].Text}");
+            diagnostics.Error(scalars["min"].Node, $"{name}: {DistributionNames.Of(dist)} needs min > 0 (it is a logarithmic scale), not {scalars["min"].Shown}");
         return numbers;
     }
 

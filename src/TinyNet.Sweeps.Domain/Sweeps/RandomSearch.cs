@@ -3,10 +3,16 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 /// <summary>
 /// W&amp;B's random search: every non-constant parameter drawn independently by inverse CDF, in
 /// parameter-name order, from one <see cref="Random"/> seeded by <c>sampler_seed</c>, so the same seed
-/// gives the same points.
+/// gives the same points. One addition: a value outside the parameter's bounds is drawn again.
 /// </summary>
 public static class RandomSearch
 {
+    /// <summary>
+    /// Redraws allowed for one value. A checked file's distribution draws outside its bounds with
+    /// probability below 1e-6 (or only by rounding at an end), so this is never reached by one.
+    /// </summary>
+    private const int MaxRedraws = 1000;
+
     public static IReadOnlyList<IReadOnlyDictionary<string, ParamValue>> Points(IReadOnlyList<ParameterSpec> parameters, int count, int samplerSeed)
     {
         var ordered = parameters.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -16,10 +22,29 @@ public static class RandomSearch
         {
             var point = new Dictionary<string, ParamValue>();
             foreach (var spec in ordered)
-                point[spec.Name] = spec.IsConstant ? spec.Values[0] : Sample(spec, NextOpen(random));
+                point[spec.Name] = spec.IsConstant ? spec.Values[0] : Draw(spec, random);
             points.Add(point);
         }
         return points;
+    }
+
+    /// <summary>
+    /// One value of a parameter, drawn again from the same generator while it falls outside the
+    /// parameter's bounds (rejection sampling), so a planned trial never holds a value that cannot train
+    /// and the same file still gives the same points.
+    /// </summary>
+    private static ParamValue Draw(ParameterSpec spec, Random random)
+    {
+        var value = Sample(spec, NextOpen(random));
+        if (!ParameterCatalog.TryGet(spec.Name, out var parameter) || parameter.Type == ParamType.Choice)
+            return value;
+        for (int redraws = 0; !parameter.Bounds.Contains(value.Number!.Value); redraws++)
+        {
+            if (redraws == MaxRedraws)
+                throw new InvalidOperationException($"{spec.Name}: {MaxRedraws} draws in a row from {DistributionNames.Of(spec.Distribution)} fell outside {parameter.Bounds.Describe()}; the sweep file check should have refused this distribution");
+            value = Sample(spec, NextOpen(random));
+        }
+        return value;
     }
 
     /// <summary>The value at cumulative probability <paramref name="u"/> in (0, 1): the distribution's inverse CDF.</summary>

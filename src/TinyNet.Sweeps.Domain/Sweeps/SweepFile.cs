@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -10,26 +11,92 @@ public static partial class SweepFile
     /// <summary>Sweeps larger than this many trials are refused as mistakes.</summary>
     public const long MaxTrials = 1_000_000;
 
+    /// <summary>Files larger than this (1 MiB) are refused before they are parsed; a sweep file is a few kilobytes.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>Lists and mappings nested deeper than this are refused before YamlDotNet, which recurses per level, sees them.</summary>
+    public const int MaxNestingDepth = 32;
+
+    /// <summary>A result holds at most this many errors (and warnings), the earliest by position; the rest are counted.</summary>
+    public const int MaxReportedErrors = 50;
+
     public static SweepLoadResult Load(string path)
     {
-        string text;
+        var diagnostics = new Diagnostics(path);
+        string? text;
         try
         {
-            text = File.ReadAllText(path);
+            text = ReadText(path, diagnostics);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {
             string why = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message;
-            return new SweepLoadResult(null, [new SweepDiagnostic(path, 1, 1, $"cannot read the sweep file: {why}")], []);
+            diagnostics.ErrorAtStart($"cannot read the sweep file: {why}");
+            text = null;
         }
-        return Parse(text, path);
+        return text is null ? Result(null, diagnostics) : Parse(text, path);
     }
 
     public static SweepLoadResult Parse(string yaml, string fileName)
     {
         var diagnostics = new Diagnostics(fileName);
-        var sweep = ReadRoot(yaml, fileName, diagnostics) is { } root ? SweepReader.Read(root, fileName, diagnostics) : null;
-        return new SweepLoadResult(diagnostics.HasErrors ? null : sweep, diagnostics.Errors, diagnostics.Warnings);
+        SweepDefinition? sweep = null;
+        try
+        {
+            sweep = Read(yaml, fileName, diagnostics);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Hostile input must never crash the caller; the fuzz test looks for this message.
+            diagnostics.ErrorAtStart($"{InternalErrorPrefix} ({e.GetType().Name}: {SweepText.Shown(e.Message)}); please report this file");
+        }
+        return Result(sweep, diagnostics);
+    }
+
+    internal const string InternalErrorPrefix = "the sweep file reader failed unexpectedly";
+
+    private static SweepLoadResult Result(SweepDefinition? sweep, Diagnostics diagnostics) =>
+        new(diagnostics.HasErrors ? null : sweep, diagnostics.Errors, diagnostics.Warnings, diagnostics.OmittedErrors, diagnostics.OmittedWarnings);
+
+    /// <summary>
+    /// Reads at most <see cref="MaxFileBytes"/> + 1 bytes through a stream, so /dev/zero, a FIFO or a
+    /// huge file cost at most 1 MiB, and decodes them as strict UTF-8.
+    /// </summary>
+    private static string? ReadText(string path, Diagnostics diagnostics)
+    {
+        if (Directory.Exists(path))
+        {
+            diagnostics.ErrorAtStart($"cannot read the sweep file: {path} is a directory; give the path of a .yaml file");
+            return null;
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        var buffer = new byte[MaxFileBytes + 1];
+        int length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (length > MaxFileBytes)
+        {
+            diagnostics.ErrorAtStart(TooLarge(path));
+            return null;
+        }
+        return SweepText.Decode(buffer.AsSpan(0, length), diagnostics);
+    }
+
+    private static string TooLarge(string fileName) =>
+        $"{Path.GetFileName(fileName)} is larger than 1 MiB; a sweep file is a few kilobytes";
+
+    private static SweepDefinition? Read(string yaml, string fileName, Diagnostics diagnostics)
+    {
+        if (yaml.Length > MaxFileBytes / 3 && Encoding.UTF8.GetByteCount(yaml) > MaxFileBytes)
+        {
+            diagnostics.ErrorAtStart(TooLarge(fileName));
+            return null;
+        }
+        if (yaml.StartsWith('\uFEFF'))
+            yaml = yaml[1..];
+        if (!SweepText.CheckControlCharacters(yaml, diagnostics))
+            return null;
+        if (!NestingScan.Check(yaml, diagnostics, e => ReportSyntaxError(e, yaml, diagnostics)))
+            return null;
+        return ReadRoot(yaml, fileName, diagnostics) is { } root ? SweepReader.Read(root, fileName, diagnostics) : null;
     }
 
     private static YamlMappingNode? ReadRoot(string yaml, string fileName, Diagnostics diagnostics)
@@ -41,12 +108,7 @@ public static partial class SweepFile
         }
         catch (YamlException e)
         {
-            string message = "YAML syntax error: " + PositionPrefix().Replace(e.Message, "");
-            // YamlDotNet reports a tab in indentation where the enclosing mapping starts; point at the tab.
-            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentTab(yaml) is var (line, column))
-                diagnostics.Error(line, column, message);
-            else
-                diagnostics.Error(e.Start, message);
+            ReportSyntaxError(e, yaml, diagnostics);
             return null;
         }
 
@@ -67,6 +129,16 @@ public static partial class SweepFile
             return null;
         }
         return map;
+    }
+
+    private static void ReportSyntaxError(YamlException e, string yaml, Diagnostics diagnostics)
+    {
+        string message = "YAML syntax error: " + SweepText.Shown(PositionPrefix().Replace(e.Message, ""), 300);
+        // YamlDotNet reports a tab in indentation where the enclosing mapping starts; point at the tab.
+        if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentTab(yaml) is var (line, column))
+            diagnostics.Error(line, column, message);
+        else
+            diagnostics.Error(e.Start, message);
     }
 
     private static (int Line, int Column)? FirstIndentTab(string yaml)

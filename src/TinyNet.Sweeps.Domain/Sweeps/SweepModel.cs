@@ -52,7 +52,16 @@ public sealed record SweepDefinition(
     string? Project = null,
     string? Entity = null);
 
-public sealed record SweepLoadResult(SweepDefinition? Sweep, IReadOnlyList<SweepDiagnostic> Errors, IReadOnlyList<SweepDiagnostic> Warnings)
+/// <summary>The outcome of reading a sweep file.</summary>
+/// <param name="Errors">The earliest errors by position, at most <see cref="SweepFile.MaxReportedErrors"/>.</param>
+/// <param name="OmittedErrors">How many more errors the file has ("… and N more problems").</param>
+/// <param name="OmittedWarnings">How many more warnings the file has.</param>
+public sealed record SweepLoadResult(
+    SweepDefinition? Sweep,
+    IReadOnlyList<SweepDiagnostic> Errors,
+    IReadOnlyList<SweepDiagnostic> Warnings,
+    int OmittedErrors = 0,
+    int OmittedWarnings = 0)
 {
     public bool IsValid => Errors.Count == 0;
 }

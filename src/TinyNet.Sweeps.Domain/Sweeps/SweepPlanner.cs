@@ -45,7 +45,6 @@ public static class SweepPlanner
             int count = sweep.RunCap ?? throw new ArgumentException("random search needs a run cap", nameof(sweep));
             return RandomSearch.Points(sweep.Parameters, count, sweep.SamplerSeed);
         }
-        var grid = GridSearch.Points(sweep.Parameters);
-        return sweep.RunCap is { } cap && cap < grid.Count ? [.. grid.Take(cap)] : grid;
+        return GridSearch.Points(sweep.Parameters, sweep.RunCap ?? int.MaxValue);
     }
 }

@@ -14,6 +14,12 @@ internal static class SweepReader
 
     private const int MaxSeeds = 10_000;
 
+    private const int MaxLabelLength = 200;
+
+    // C0, DEL, C1, and the line and paragraph separators: what would break a label out of its one line.
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c), '\u2028', '\u2029']);
+
     private sealed record Entry(YamlScalarNode Key, YamlNode Value);
 
     public static SweepDefinition? Read(YamlMappingNode root, string fileName, Diagnostics d)
@@ -31,7 +37,7 @@ internal static class SweepReader
                 if (suggestion is not null)
                     misspelt.Add(suggestion);
                 string hint = suggestion is null ? "." : $"; did you mean '{suggestion}'?";
-                d.Error(k, $"unknown top-level key '{key}'{hint} Allowed keys: {string.Join(", ", TopLevelKeys)}");
+                d.Error(k, $"unknown top-level key '{SweepText.Shown(key)}'{hint} Allowed keys: {string.Join(", ", TopLevelKeys)}");
             }
         }
 
@@ -51,12 +57,16 @@ internal static class SweepReader
             ? ReadMethod(entries.GetValueOrDefault("method"), hasConfigurations, root, d)
             : null;
         var metric = ReadMetric(entries.GetValueOrDefault("metric"), d);
-        int? runCap = entries.TryGetValue("run_cap", out var rc) ? ReadInt(rc.Value, "run_cap", 1, int.MaxValue, "a whole number > 0", d) : null;
-        int samplerSeed = entries.TryGetValue("sampler_seed", out var ss) ? ReadInt(ss.Value, "sampler_seed", int.MinValue, int.MaxValue, "an integer", d) ?? 0 : 0;
-        string name = ReadText(entries.GetValueOrDefault("name"), d) ?? Path.GetFileNameWithoutExtension(fileName);
-        string? description = ReadText(entries.GetValueOrDefault("description"), d);
-        string? project = ReadText(entries.GetValueOrDefault("project"), d);
-        string? entity = ReadText(entries.GetValueOrDefault("entity"), d);
+        int? runCap = entries.TryGetValue("run_cap", out var rc)
+            ? ReadInt(rc.Value, "run_cap", 1, SweepFile.MaxTrials, $"a whole number > 0 and at most {SweepFile.MaxTrials} (the most trials a sweep may plan)", d)
+            : null;
+        int samplerSeed = entries.TryGetValue("sampler_seed", out var ss)
+            ? ReadInt(ss.Value, "sampler_seed", int.MinValue, int.MaxValue, $"an integer from {int.MinValue} to {int.MaxValue}", d) ?? 0
+            : 0;
+        string name = ReadLabel(entries.GetValueOrDefault("name"), d) ?? Path.GetFileNameWithoutExtension(fileName);
+        string? description = ReadLabel(entries.GetValueOrDefault("description"), d);
+        string? project = ReadLabel(entries.GetValueOrDefault("project"), d);
+        string? entity = ReadLabel(entries.GetValueOrDefault("entity"), d);
 
         var parameters = ReadParameters(entries.GetValueOrDefault("parameters"), method, d, out var seedParameter);
         var seeds = ReadSeeds(entries.GetValueOrDefault("seeds"), seedParameter, d);
@@ -92,11 +102,11 @@ internal static class SweepReader
             case "grid": return SweepMethod.Grid;
             case "random": return SweepMethod.Random;
             case "bayes" or "custom":
-                d.Error(s.Node, $"method {s.Text} is not supported yet; supported methods: grid, random");
+                d.Error(s.Node, $"method {s.Shown} is not supported yet; supported methods: grid, random");
                 return null;
             default:
                 string hint = DidYouMean.Hint(s.Text, ["grid", "random"]);
-                d.Error(s.Node, $"unknown method '{s.Text}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random (bayes is not supported yet)");
+                d.Error(s.Node, $"unknown method '{s.Shown}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random (bayes is not supported yet)");
                 return null;
         }
     }
@@ -127,7 +137,7 @@ internal static class SweepReader
                     else
                     {
                         string hint = DidYouMean.Hint(n.Text, MetricSpec.KnownNames);
-                        d.Error(v, $"unknown metric '{n.Text}'{(hint.Length > 0 ? hint : ";")} metrics are {string.Join(", ", MetricSpec.KnownNames)}");
+                        d.Error(v, $"unknown metric '{n.Shown}'{(hint.Length > 0 ? hint : ";")} metrics are {string.Join(", ", MetricSpec.KnownNames)}");
                         ok = false;
                     }
                     break;
@@ -139,7 +149,7 @@ internal static class SweepReader
                     else
                     {
                         string hint = DidYouMean.Hint(g.Text, ["minimize", "maximize"]);
-                        d.Error(v, $"metric goal must be minimize or maximize, not '{g.Text}'{hint}");
+                        d.Error(v, $"metric goal must be minimize or maximize, not '{g.Shown}'{hint}");
                         ok = false;
                     }
                     break;
@@ -148,7 +158,7 @@ internal static class SweepReader
                     break;
                 default:
                     string keyHint = DidYouMean.Hint(key, keys);
-                    d.Error(k, $"unknown metric key '{key}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes name, goal, target");
+                    d.Error(k, $"unknown metric key '{SweepText.Shown(key)}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes name, goal, target");
                     ok = false;
                     break;
             }
@@ -179,8 +189,32 @@ internal static class SweepReader
         return null;
     }
 
-    private static string? ReadText(Entry? entry, Diagnostics d) =>
-        entry is null ? null : YamlScalars.Read(entry.Value, d, entry.Key.Value ?? "")?.Text;
+    private static string? ReadLabel(Entry? entry, Diagnostics d) =>
+        entry is null ? null : ReadLabel(entry.Value, entry.Key.Value ?? "", d);
+
+    /// <summary>
+    /// A label (sweep name, description, project, entity, configuration name): any one-line text up to
+    /// <see cref="MaxLabelLength"/> characters. Paths such as "../x" are fine here; the results folder makes them safe.
+    /// </summary>
+    private static string? ReadLabel(YamlNode node, string what, Diagnostics d)
+    {
+        if (YamlScalars.Read(node, d, what) is not { } s)
+            return null;
+        int length = s.Text.EnumerateRunes().Count();
+        if (length > MaxLabelLength)
+        {
+            d.Error(node, $"{what} is {length} characters long; a label has at most {MaxLabelLength} characters");
+            return null;
+        }
+        // The file holds no raw control characters, but "\n" or "\x1b" in a quoted string make them.
+        int at = s.Text.AsSpan().IndexOfAny(ControlCharacters);
+        if (at >= 0)
+        {
+            d.Error(node, $"{what} contains the control character U+{(int)s.Text[at]:X4} at character {at + 1}; a label is one line of printable text");
+            return null;
+        }
+        return s.Text;
+    }
 
     private static List<ParameterSpec>? ReadParameters(Entry? entry, SweepMethod? method, Diagnostics d, out (Entry Entry, ParameterSpec Spec)? seedParameter)
     {
@@ -220,6 +254,7 @@ internal static class SweepReader
 
     private static List<int>? ReadSeeds(Entry? entry, (Entry Entry, ParameterSpec Spec)? seedParameter, Diagnostics d)
     {
+        var bounds = ParameterCatalog.SeedBounds;
         if (seedParameter is { } sp)
         {
             if (entry is not null)
@@ -227,29 +262,41 @@ internal static class SweepReader
                 d.Error(sp.Entry.Key, "seeds are given twice: use either the top-level 'seeds' or a 'seed' parameter, not both");
                 return null;
             }
-            return [.. GridSearch.Values(sp.Spec).Select(v => (int)v.Number!.Value)];
+            var values = GridSearch.Values(sp.Spec);
+            if (values.Count > MaxSeeds)
+            {
+                d.Error(sp.Entry.Key, $"seed has {values.Count} values, more than {MaxSeeds} seeds");
+                return null;
+            }
+            return [.. values.Select(v => (int)v.Number!.Value)];
         }
         if (entry is null)
             return [0];
 
-        const string rule = "seeds must be a count N (seeds 0..N-1) or a list of distinct non-negative integers";
+        string rule = $"a count from 1 to {MaxSeeds} (seeds 0..N-1) or a list of distinct seeds, each {bounds.Describe()}";
         if (entry.Value is YamlScalarNode)
         {
-            int? count = ReadInt(entry.Value, "seeds", 1, MaxSeeds, $"a count from 1 to {MaxSeeds} or a list of distinct non-negative integers", d);
+            int? count = ReadInt(entry.Value, "seeds", 1, MaxSeeds, rule, d);
             return count is { } n ? [.. Enumerable.Range(0, n)] : null;
         }
         if (entry.Value is not YamlSequenceNode list || list.Children.Count == 0)
         {
-            d.Error(entry.Value, rule);
+            d.Error(entry.Value, $"seeds must be {rule}");
+            return null;
+        }
+        if (list.Children.Count > MaxSeeds)
+        {
+            d.Error(entry.Value, $"seeds lists {list.Children.Count} seeds, more than {MaxSeeds}");
             return null;
         }
         var seeds = new List<int>();
+        var seen = new HashSet<int>();
         bool ok = true;
         foreach (var item in list.Children)
         {
-            if (ReadInt(item, "each seed", 0, int.MaxValue, "a non-negative integer", d) is not { } seed)
+            if (ReadInt(item, "each seed", (long)bounds.Min, (long)bounds.Max, bounds.Describe(), d) is not { } seed)
                 ok = false;
-            else if (seeds.Contains(seed))
+            else if (!seen.Add(seed))
             {
                 d.Error(item, $"seed {seed} is listed twice; seeds must be distinct");
                 ok = false;
@@ -285,10 +332,10 @@ internal static class SweepReader
                 string key = k is YamlScalarNode s ? s.Value ?? "" : "";
                 if (key == "name")
                 {
-                    label = YamlScalars.Read(v, d, "configuration name")?.Text;
+                    label = ReadLabel(v, "configuration name", d);
                     if (label is not null && !labels.Add(label))
                     {
-                        d.Error(v, $"configuration name '{label}' is used twice; names label configurations and must be unique");
+                        d.Error(v, $"configuration name '{SweepText.Shown(label)}' is used twice; names label configurations and must be unique");
                         ok = false;
                     }
                     continue;

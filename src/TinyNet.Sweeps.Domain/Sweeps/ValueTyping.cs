@@ -28,14 +28,14 @@ internal static class ValueTyping
         }
 
         double value = scalar.Number;
-        if (!double.IsFinite(value))
+        if (!double.IsFinite(value) && scalar.Kind != ScalarKind.Int) // a huge integer is out of range, said below
         {
-            diagnostics.Error(scalar.Node, $"{name} must be a finite number, not {scalar.Text}");
+            diagnostics.Error(scalar.Node, $"{name} must be a finite number, not {scalar.Shown}");
             return null;
         }
         if (parameter.Type == ParamType.Int && value != Math.Floor(value))
         {
-            diagnostics.Error(scalar.Node, $"{name} must be an integer, not {scalar.Text}");
+            diagnostics.Error(scalar.Node, $"{name} must be an integer, not {scalar.Shown}");
             return null;
         }
         if (!CheckTrainable(parameter, value, scalar, diagnostics))
@@ -47,7 +47,8 @@ internal static class ValueTyping
     {
         if (parameter.Bounds.Contains(value))
             return true;
-        diagnostics.Error(at.Node, $"{parameter.Name} = {Format(value)} cannot train: {parameter.Name} must be {parameter.Bounds.Describe()} ({parameter.Why})");
+        string written = at.Kind == ScalarKind.Int ? at.Shown : Format(value); // 9223372036854775807, not 9.2E+18
+        diagnostics.Error(at.Node, $"{parameter.Name} = {written} cannot train: {parameter.Name} must be {parameter.Bounds.Describe()} ({parameter.Why})");
         return false;
     }
 

@@ -15,11 +15,14 @@ internal sealed record Scalar(ScalarKind Kind, string Text, double Number, bool 
     public string Describe() => Kind switch
     {
         ScalarKind.Null => "null",
-        ScalarKind.Bool => $"boolean {Text}",
-        ScalarKind.Int => $"integer {Text}",
-        ScalarKind.Float => $"number {Text}",
-        _ => Quoted ? $"string '{Text}'" : $"string {Text}",
+        ScalarKind.Bool => $"boolean {Shown}",
+        ScalarKind.Int => $"integer {Shown}",
+        ScalarKind.Float => $"number {Shown}",
+        _ => Quoted ? $"string '{Shown}'" : $"string {Shown}",
     };
+
+    /// <summary>The text as a message shows it: short, one line.</summary>
+    public string Shown => SweepText.Shown(Text);
 }
 
 internal static partial class YamlScalars
@@ -51,11 +54,10 @@ internal static partial class YamlScalars
             return tag switch
             {
                 TagPrefix + "float" when TryFloat(text, out double f) => new Scalar(ScalarKind.Float, text, f, false, node),
-                TagPrefix + "int" when IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long i)
-                    => new Scalar(ScalarKind.Int, text, i, false, node),
+                TagPrefix + "int" when TryInt(text, out double i) => new Scalar(ScalarKind.Int, text, i, false, node),
                 TagPrefix + "str" => new Scalar(ScalarKind.String, text, double.NaN, true, node),
-                TagPrefix + "float" or TagPrefix + "int" => Fail($"'{text}' is not a valid {tag[TagPrefix.Length..]}"),
-                _ => Fail($"unsupported tag {tag}; only !!float, !!int and !!str are understood"),
+                TagPrefix + "float" or TagPrefix + "int" => Fail($"'{SweepText.Shown(text)}' is not a valid {tag[TagPrefix.Length..]}"),
+                _ => Fail($"unsupported tag {SweepText.Shown(tag)}; only !!float, !!int and !!str are understood"),
             };
         }
 
@@ -67,7 +69,7 @@ internal static partial class YamlScalars
             return new Scalar(ScalarKind.Bool, text, 1, false, node);
         if (text is "false" or "False" or "FALSE")
             return new Scalar(ScalarKind.Bool, text, 0, false, node);
-        if (IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
+        if (TryInt(text, out double n))
             return new Scalar(ScalarKind.Int, text, n, false, node);
         if (TryFloat(text, out double d))
             return new Scalar(ScalarKind.Float, text, d, false, node);
@@ -92,6 +94,21 @@ internal static partial class YamlScalars
         YamlSequenceNode => "list",
         _ => "value",
     };
+
+    /// <summary>
+    /// An integer of any length. Beyond long's range it keeps its kind, with the nearest double (or an
+    /// infinity) as its number, so "seed 99999999999999999999" is an out-of-range integer, not a float.
+    /// </summary>
+    private static bool TryInt(string text, out double value)
+    {
+        value = 0;
+        if (!IntPattern().IsMatch(text))
+            return false;
+        value = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)
+            ? n
+            : double.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return true;
+    }
 
     private static bool TryFloat(string text, out double value)
     {

@@ -25,9 +25,9 @@ public class PlannerTests
 
     [Theory]
     [InlineData("seeds: 0", "seeds must be a count from 1 to 10000")]
-    [InlineData("seeds: [-1]", "each seed must be a non-negative integer, not integer -1")]
-    [InlineData("seeds: [1.5]", "each seed must be a non-negative integer")]
-    [InlineData("seeds: []", "seeds must be a count N (seeds 0..N-1) or a list of distinct non-negative integers")]
+    [InlineData("seeds: [-1]", "each seed must be an integer from 0 to 2147483647, not integer -1")]
+    [InlineData("seeds: [1.5]", "each seed must be an integer from 0 to 2147483647")]
+    [InlineData("seeds: []", "seeds must be a count from 1 to 10000 (seeds 0..N-1) or a list of distinct seeds, each an integer from 0 to 2147483647")]
     public void Bad_seeds_are_errors(string seeds, string message)
     {
         Assert.StartsWith(message, SingleError($"method: grid\n{seeds}\nparameters:\n  epochs: {{value: 10}}\n").Message);

@@ -117,12 +117,14 @@ public class SweepFileParserTests
             method: random
             run_cap: 1
             parameters:
-              learning_rate: {distribution: log_normal}
+              learning_rate: {distribution: log_normal, sigma: 0.1}
+              weight_decay: {distribution: log_normal, mu: -7}
               clean_ratio: {distribution: q_beta, q: 0.1}
               epochs: {distribution: q_uniform, min: 10, max: 20}
             """);
         var p = sweep.Parameters.ToDictionary(x => x.Name);
-        Assert.Equal((0.0, 1.0), (p["learning_rate"].Mu, p["learning_rate"].Sigma));
+        Assert.Equal(0.0, p["learning_rate"].Mu);
+        Assert.Equal(1.0, p["weight_decay"].Sigma);
         Assert.Equal((1.0, 1.0, 0.1), (p["clean_ratio"].A, p["clean_ratio"].B, p["clean_ratio"].Q));
         Assert.Equal(1.0, p["epochs"].Q);
     }
@@ -257,9 +259,9 @@ public class SweepFileParserTests
         Assert.Equal(
         [
             "test.yaml:2:16: unknown metric 'accuracy'",
-            "test.yaml:3:10: run_cap must be a whole number > 0, not integer 0",
+            "test.yaml:3:10: run_cap must be a whole number > 0 and at most 1000000 (the most trials a sweep may plan), not integer 0",
             "test.yaml:5:3: unknown parameter 'lr'; did you mean 'learning_rate'?",
-            "test.yaml:6:21: epochs = 0 cannot train: epochs must be >= 1 (a trial needs at least one optimiser step)",
+            "test.yaml:6:21: epochs = 0 cannot train: epochs must be an integer from 1 to 100000 (a trial needs at least one optimiser step, and 100000 steps are already about ten seconds of training and a 2 MB loss history per trial)",
             "test.yaml:7:23: activation: string swish is not allowed; activation must be one of sigmoid, relu, tanh",
             "test.yaml:8:32: noise_level: min 0.5 is not less than max 0.1",
             "test.yaml:9:12: seed 1 is listed twice; seeds must be distinct",

@@ -64,7 +64,7 @@ public class ValidationTests
     {
         foreach (string dist in new[] { "log_uniform", "q_log_uniform", "inv_log_uniform" })
         {
-            var result = SweepFile.Parse(Random($"  weight_decay: {{distribution: {dist}, min: -9, max: -2}}\n"), "t.yaml");
+            var result = SweepFile.Parse(Random($"  weight_decay: {{distribution: {dist}, min: 1, max: 2}}\n"), "t.yaml");
             Assert.True(result.IsValid, string.Join("\n", result.Errors));
             Assert.Contains(result.Warnings, w => w.Message.Contains("base-e exponents"));
         }
@@ -119,16 +119,23 @@ public class ValidationTests
     }
 
     [Theory]
-    [InlineData("learning_rate", "0", "learning_rate = 0 cannot train: learning_rate must be > 0")]
-    [InlineData("learning_rate", "-0.1", "learning_rate = -0.1 cannot train: learning_rate must be > 0")]
+    [InlineData("learning_rate", "0", "learning_rate = 0 cannot train: learning_rate must be in (0, 10]")]
+    [InlineData("learning_rate", "-0.1", "learning_rate = -0.1 cannot train: learning_rate must be in (0, 10]")]
+    [InlineData("learning_rate", "10.5", "learning_rate = 10.5 cannot train: learning_rate must be in (0, 10] (a step of zero or against the gradient does not learn, and above 10 one step overflows TinyNet's outputs)")]
+    [InlineData("learning_rate", "1e308", "learning_rate = 1E+308 cannot train: learning_rate must be in (0, 10]")]
     [InlineData("momentum", "1", "momentum = 1 cannot train: momentum must be in [0, 1)")]
     [InlineData("momentum", "-0.1", "momentum = -0.1 cannot train: momentum must be in [0, 1)")]
-    [InlineData("weight_decay", "-1e-4", "weight_decay = -0.0001 cannot train: weight_decay must be >= 0")]
+    [InlineData("weight_decay", "-1e-4", "weight_decay = -0.0001 cannot train: weight_decay must be in [0, 10]")]
+    [InlineData("weight_decay", "11", "weight_decay = 11 cannot train: weight_decay must be in [0, 10] (negative decay pushes weights to grow, and above 10 the decay swamps every gradient)")]
     [InlineData("noise_level", "1.5", "noise_level = 1.5 cannot train: noise_level must be in [0, 1]")]
     [InlineData("clean_ratio", "-0.2", "clean_ratio = -0.2 cannot train: clean_ratio must be in [0, 1]")]
-    [InlineData("batch_size", "1", "batch_size = 1 cannot train: batch_size must be >= 2")]
-    [InlineData("epochs", "0", "epochs = 0 cannot train: epochs must be >= 1")]
-    [InlineData("hidden_units", "0", "hidden_units = 0 cannot train: hidden_units must be >= 1")]
+    [InlineData("batch_size", "1", "batch_size = 1 cannot train: batch_size must be an integer from 2 to 4096")]
+    [InlineData("batch_size", "4097", "batch_size = 4097 cannot train: batch_size must be an integer from 2 to 4096 (a batch needs at least one horizontal/vertical pair, and every step draws a fresh batch, so more than 4096 examples only slow training down)")]
+    [InlineData("epochs", "0", "epochs = 0 cannot train: epochs must be an integer from 1 to 100000")]
+    [InlineData("epochs", "1000000000", "epochs = 1000000000 cannot train: epochs must be an integer from 1 to 100000 (a trial needs at least one optimiser step, and 100000 steps are already about ten seconds of training and a 2 MB loss history per trial)")]
+    [InlineData("hidden_units", "0", "hidden_units = 0 cannot train: hidden_units must be an integer from 1 to 1024")]
+    [InlineData("hidden_units", "1000000", "hidden_units = 1000000 cannot train: hidden_units must be an integer from 1 to 1024 (the hidden layer needs at least one unit, and TinyNet's 4 inputs gain nothing from more than 1024 while memory grows with every unit)")]
+    [InlineData("hidden_units", "99999999999999999999", "hidden_units = 99999999999999999999 cannot train: hidden_units must be an integer from 1 to 1024")]
     [InlineData("learning_rate", ".nan", "learning_rate must be a finite number, not .nan")]
     public void Untrainable_values_are_refused_in_every_list_position(string parameter, string bad, string message)
     {
@@ -138,11 +145,12 @@ public class ValidationTests
     }
 
     [Theory]
-    [InlineData("learning_rate: {min: 0.0, max: 0.1}", "learning_rate: uniform can produce values in [0, 0.1], but learning_rate must be > 0")]
-    [InlineData("learning_rate: {distribution: normal, mu: 0.1, sigma: 0.01}", "learning_rate: normal can produce values in (-inf, inf), but learning_rate must be > 0 (a step of zero or against the gradient does not learn); for a positive parameter use log_normal or log_uniform_values")]
-    [InlineData("momentum: {distribution: log_normal}", "momentum: log_normal can produce values in (0, inf), but momentum must be in [0, 1)")]
+    [InlineData("learning_rate: {min: 0.0, max: 0.1}", "learning_rate: uniform can produce values in [0, 0.1], but learning_rate must be in (0, 10]")]
+    [InlineData("learning_rate: {min: 0.5, max: 20.0}", "learning_rate: uniform can produce values in [0.5, 20], but learning_rate must be in (0, 10]")]
+    [InlineData("learning_rate: {distribution: normal, mu: 0.1, sigma: 0.1}", "learning_rate: normal(mu 0.1, sigma 0.1) draws values at or below 0 with probability 0.16; learning_rate must be in (0, 10] (a step of zero or against the gradient does not learn, and above 10 one step overflows TinyNet's outputs); raise mu or lower sigma, or use log_normal or log_uniform_values")]
+    [InlineData("momentum: {distribution: log_normal}", "momentum: log_normal(mu 0, sigma 1) draws values at or above 1 with probability 0.5; momentum must be in [0, 1)")]
     [InlineData("momentum: {distribution: uniform, min: 0.5, max: 1.0}", "momentum: uniform can produce values in [0.5, 1], but momentum must be in [0, 1)")]
-    [InlineData("learning_rate: {distribution: q_log_normal, q: 0.01}", "learning_rate: q_log_normal can produce values in [0, inf)")]
+    [InlineData("learning_rate: {distribution: q_log_normal, q: 0.01}", "learning_rate: q_log_normal(mu 0, sigma 1, q 0.01) draws values above 10 with probability 0.011;")]
     [InlineData("epochs: {distribution: q_uniform, min: 1, max: 100, q: 5}", "epochs: q_uniform can produce values in [0, 100]")]
     [InlineData("noise_level: {distribution: q_beta, q: 0.6}", "noise_level: q_beta can produce values in [0, 1.2]")]
     public void Distributions_that_can_draw_untrainable_values_are_refused(string parameter, string message)
@@ -169,7 +177,7 @@ public class ValidationTests
     public void Too_large_grid_is_refused_before_enumerating()
     {
         Assert.Contains("more than 10000",
-            SingleError("method: grid\nparameters:\n  epochs: {min: 1, max: 1000000}\n").Message);
+            SingleError("method: grid\nparameters:\n  epochs: {min: 1, max: 20000}\n").Message);
         Assert.Contains("more than 1000000", SingleError("""
             method: grid
             seeds: 100
