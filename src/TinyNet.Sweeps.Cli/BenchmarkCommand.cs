@@ -95,7 +95,7 @@ internal static class BenchmarkCommand
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         using (var folder = ResultsFolderLock.Acquire(outDir, "tinynet-sweeps benchmark"))
-            await runner.RunAsync(request, folder, progress, cancellationToken);
+            await runner.RunAsync(request, folder, [], progress, cancellationToken);
         clock.Stop();
         cpu = CpuTime() - cpu;
         Directory.Delete(outDir, recursive: true);

@@ -17,11 +17,11 @@ internal static class RunCommand
         var file = new Argument<string>("FILE") { Description = "The sweep file (YAML, W&B syntax)." };
         var output = new Option<string?>("--out") { Description = "Output folder; default results/<sweep name>/. Trials already there are reused." };
         var silos = new Option<int>("--silos") { Description = "Silos of the embedded cluster.", DefaultValueFactory = _ => 1 }
-            .InRange(1, OptionLimits.MaxSilos, "each is a whole Orleans host");
+            .InRange(1, OptionChecks.MaxSilos, "each is a whole Orleans host");
         var workers = new Option<int?>("--workers") { Description = "Training workers per silo; default: the cores shared among the silos." }.Workers();
         var top = new Option<int>("--top") { Description = "Rows of the ranking printed (all rows are in ranking.md).", DefaultValueFactory = _ => 20 }
             .InRange(1, int.MaxValue);
-        var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." };
+        var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." }.WritableFile();
         var telemetry = new Option<string?>("--telemetry") { Description = "OpenTelemetry exporter: none, console or otlp (default from TINYNET_TELEMETRY__EXPORTER or appsettings.json, else none)." };
         var otlpEndpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint, e.g. http://localhost:4317." };
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
@@ -35,9 +35,9 @@ internal static class RunCommand
         {
             int siloCount = parse.GetValue(silos);
             int workersPerSilo = parse.GetValue(workers) ?? Math.Max(1, Environment.ProcessorCount / siloCount);
-            if (siloCount * workersPerSilo > OptionLimits.MaxWorkers)
-                throw new UsageException($"--silos {siloCount} with {workersPerSilo} workers each is {siloCount * workersPerSilo} workers; " +
-                                         $"the whole embedded cluster takes {OptionLimits.WorkersRule}.");
+            if (siloCount * workersPerSilo > OptionChecks.MaxWorkers)
+                throw new UsageException($"--silos {siloCount} × --workers {workersPerSilo} is {siloCount * workersPerSilo} training workers; " +
+                                         $"the whole embedded cluster takes {OptionChecks.WorkersRule}.");
             var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
 
             var loaded = SweepLoading.Load(parse.GetValue(file)!, io);
@@ -47,6 +47,8 @@ internal static class RunCommand
             // Everything is checked before the cluster starts: the folder is ours and writable, the trials fit in memory.
             using var folder = ResultsFolderLock.Acquire(outDir, $"tinynet-sweeps run {parse.GetValue(file)}");
             RunPreflight.Check(request, siloCount * workersPerSilo, outDir, io);
+            var resume = ResumeCheck.Select(request.Trials, TrialLog.Read(outDir));
+            foreach (string warning in resume.Warnings) io.Error.WriteLine($"warning: {warning}");
 
             Log.Logger = Observability.CreateLogger(new LogOptions
             {
@@ -69,8 +71,8 @@ internal static class RunCommand
                     var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
                     outcome = LiveProgress.IsAvailable(io)
                         ? await new LiveProgress(request.Name, request.Metric, request.Trials.Count, request.Labels)
-                            .ShowWhileAsync(progress => runner.RunAsync(request, folder, progress, stop))
-                        : await runner.RunAsync(request, folder, new ProgressPrinter(request.Trials.Count), stop);
+                            .ShowWhileAsync(progress => runner.RunAsync(request, folder, resume.Reusable, progress, stop))
+                        : await runner.RunAsync(request, folder, resume.Reusable, new ProgressPrinter(request.Trials.Count), stop);
                 }
 
                 io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top)));

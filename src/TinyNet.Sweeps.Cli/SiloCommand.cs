@@ -16,7 +16,7 @@ internal static class SiloCommand
         var advertise = new Option<string?>("--advertise") { Description = "IP address other machines reach this silo at (or TINYNET_SILO__ADVERTISE); default: Orleans picks this machine's." };
         var workers = new Option<int?>("--workers") { Description = "Trials trained at once on this silo (or TINYNET_SILO__WORKERS); default: its cores." };
         var name = new Option<string?>("--name") { Description = "This silo's name in logs and trials.jsonl (or TINYNET_SILO__NAME); default: machine name and silo port." };
-        var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." };
+        var logJson = new Option<string?>("--log-json") { Description = "Also write every log event as JSON lines to this file." }.WritableFile();
         var telemetry = new Option<string?>("--telemetry") { Description = "OpenTelemetry exporter: none, console or otlp (or TINYNET_TELEMETRY__EXPORTER)." };
         var otlpEndpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint (or TINYNET_TELEMETRY__OTLPENDPOINT)." };
         var command = new Command("silo", "Join (or form) a multi-machine cluster whose membership, grain state and reminders live in Redis; runs until stopped.")
@@ -38,8 +38,8 @@ internal static class SiloCommand
                 Workers = parse.GetValue(workers) ?? Settings.Int(config, "Workers") ?? Environment.ProcessorCount,
                 Name = parse.GetValue(name) ?? config["Name"] ?? $"{Environment.MachineName}:{silo}",
             };
-            if (settings.Workers < 1 || settings.Workers > OptionLimits.MaxWorkers)
-                throw new UsageException($"--workers (or Silo:Workers) must be {OptionLimits.WorkersRule} (got {settings.Workers}).");
+            if (settings.Workers < 1 || settings.Workers > OptionChecks.MaxWorkers)
+                throw new UsageException($"--workers (or Silo:Workers) must be {OptionChecks.WorkersRule} (got {settings.Workers}).");
             var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
 
             Log.Logger = Observability.CreateLogger(new LogOptions { JsonFile = parse.GetValue(logJson), Silo = settings.Name });

@@ -13,10 +13,13 @@ internal static class SweepLoading
     {
         var result = SweepFile.Load(path);
         foreach (var warning in result.Warnings) io.Error.WriteLine($"warning: {warning}");
+        if (result.OmittedWarnings > 0) io.Error.WriteLine($"warning: ... and {result.OmittedWarnings} more warnings");
         if (!result.IsValid || result.Sweep is null)
         {
-            io.Error.WriteLine($"error: {path} was refused ({result.Errors.Count} problem{(result.Errors.Count == 1 ? "" : "s")}); nothing ran:");
+            int problems = result.Errors.Count + result.OmittedErrors;
+            io.Error.WriteLine($"error: {path} was refused ({problems} problem{(problems == 1 ? "" : "s")}); nothing ran:");
             foreach (var error in result.Errors) io.Error.WriteLine($"  {error}");
+            if (result.OmittedErrors > 0) io.Error.WriteLine($"  ... and {result.OmittedErrors} more problems (the first {result.Errors.Count} by position are shown)");
             return null;
         }
         var planned = SweepPlanner.PlanLabeled(result.Sweep);

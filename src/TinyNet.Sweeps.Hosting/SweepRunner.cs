@@ -22,15 +22,14 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     /// <param name="output">The results folder, held by the caller for the whole run.</param>
+    /// <param name="prior">Results already in the folder that stand for planned trials (see <see cref="ResumeCheck"/>).</param>
     /// <param name="stop">Stops the sweep: nothing more is dispatched, trials in training stop at their next epoch
     /// (they are trained again when the sweep is run again), and everything finished is written.</param>
     /// <exception cref="ResultsWriteException">A result could not be written (the sweep is aborted); what was written is whole.</exception>
     public async Task<SweepRunOutcome> RunAsync(
-        SweepRequest request, ResultsFolderLock output, IProgress<SweepProgress>? progress = null, CancellationToken stop = default)
+        SweepRequest request, ResultsFolderLock output, IReadOnlyList<TrialResult> prior, IProgress<SweepProgress>? progress = null,
+        CancellationToken stop = default)
     {
-        var resume = ResumeCheck.Select(request.Trials, TrialLog.Read(output.Directory));
-        foreach (string warning in resume.Warnings) logger.LogWarning("{Problem}", warning);
-        var prior = resume.Reusable;
         string sweepId = SweepNames.NewSweepId(request.Name, DateTimeOffset.UtcNow);
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
         logger.LogInformation("Sweep {SweepId}: {Total} trials, {Reused} already in {Directory}",

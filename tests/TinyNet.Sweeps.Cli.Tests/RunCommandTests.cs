@@ -225,6 +225,77 @@ public sealed class RunCommandTests : IDisposable
         Assert.False(Directory.Exists(outDir));
     }
 
+    public static TheoryData<string[]> OptionsOutOfBounds => new()
+    {
+        { ["--silos", "17"] },
+        { ["--workers", "20000"] },
+        { ["--workers", "2147483647"] },
+        { ["--workers", (OptionChecks.MaxWorkers + 1).ToString()] },
+        { ["--silos", "3", "--workers", OptionChecks.MaxWorkers.ToString()] },
+        { ["--top", "-1"] },
+        { ["--top", "0"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionsOutOfBounds))]
+    public async Task Run_refuses_options_beyond_their_bounds_before_anything_starts(string[] options)
+    {
+        string outDir = _temp.File("never-created");
+
+        var r = await Cli.Run(["run", Smoke, "--out", outDir, .. options]);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(options[^2], r.Error);
+        Assert.Contains("at least 1", r.Error);
+        Cli.NoStackTrace(r.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Run_refuses_a_log_file_it_cannot_write_before_anything_starts()
+    {
+        string outDir = _temp.File("never-created");
+
+        var r = await Cli.Run("run", Smoke, "--out", outDir, "--log-json", "/proc/tinynet-log.json");
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("--log-json /proc/tinynet-log.json cannot be written", r.Error);
+        Cli.NoStackTrace(r.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task A_record_edited_by_hand_is_not_trusted_it_is_trained_again_with_a_warning_naming_its_line()
+    {
+        string outDir = _temp.File("tampered-out");
+        var first = await Cli.Run("run", Smoke, "--out", outDir);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        string[] lines = JsonlLines(outDir);
+        byte[] csvAfterFirst = File.ReadAllBytes(Path.Combine(outDir, "ranking.csv"));
+
+        // Line 2: another learning rate under the same id, and a calibration error that would rank it first.
+        // Line 3: the configuration untouched, only a metric training cannot produce.
+        var moved = System.Text.Json.Nodes.JsonNode.Parse(lines[1])!;
+        moved["config"]!["learning_rate"] = 0.5;
+        moved["metrics"]!["calibration_error"] = -123;
+        lines[1] = moved.ToJsonString();
+        var impossible = System.Text.Json.Nodes.JsonNode.Parse(lines[2])!;
+        impossible["metrics"]!["calibration_error"] = -123;
+        lines[2] = impossible.ToJsonString();
+        File.WriteAllLines(Path.Combine(outDir, "trials.jsonl"), lines);
+
+        var rerun = await Cli.Run("run", Smoke, "--out", outDir);
+
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Contains("trials.jsonl:2: trial", rerun.Error);
+        Assert.Contains("learning_rate 0.5 in the file, 0.1 planned", rerun.Error);
+        Assert.Contains("trials.jsonl:3: trial", rerun.Error);
+        Assert.Contains("calibration_error -123, which training cannot produce", rerun.Error);
+        Assert.Contains("2 trials trained, 2 reused", rerun.Output);
+        // Trained again, deterministically: the ranking is the untampered one.
+        Assert.Equal(csvAfterFirst, File.ReadAllBytes(Path.Combine(outDir, "ranking.csv")));
+    }
+
     [Fact]
     public async Task Run_refuses_an_unknown_telemetry_exporter()
     {

@@ -41,6 +41,19 @@ public sealed class FailoverTests(RedisServer redis, ITestOutputHelper output)
     });
 
     [Fact]
+    public Task Sigterm_to_a_silo_stops_its_trials_and_the_silo_exits_143() => RunAndDisrupt(async (cluster, coordinatorSilo) =>
+    {
+        var victim = cluster.Silos.First(s => s != coordinatorSilo);
+        output.WriteLine($"SIGTERM {victim.Name} (the coordinator is on {coordinatorSilo.Name})");
+        victim.Stop();
+        Assert.True(victim.Process.HasExited, $"{victim.Name} did not exit:\n{ChildProcesses.Output(victim.Process)}");
+        Assert.True(victim.Process.ExitCode == 143, ChildProcesses.Output(victim.Process));
+        // Its trials in hand stopped there (and were handed back) rather than training on while the silo left.
+        Assert.Contains("stops training because its grain deactivates", ChildProcesses.Output(victim.Process));
+        return false;
+    });
+
+    [Fact]
     public Task Stopping_every_silo_and_starting_them_again_resumes_the_sweep() => RunAndDisrupt(async (cluster, _) =>
     {
         output.WriteLine("stopping every silo");

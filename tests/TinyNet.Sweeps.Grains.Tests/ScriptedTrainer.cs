@@ -9,7 +9,8 @@ namespace TinyNet.Sweeps.Grains.Tests;
 /// A trainer, run by the silo's real worker pool, whose behaviour is written in the trial's learning rate, so tests
 /// running in parallel don't share mutable switches: <see cref="FlakyRate"/> throws twice then succeeds,
 /// <see cref="BrokenRate"/> always throws, <see cref="DivergingRate"/> diverges; anything else completes with
-/// metrics derived from the configuration and seed. A trial takes as many milliseconds as it has epochs.
+/// metrics derived from the configuration and seed. A trial takes as many milliseconds as it has epochs, unless it is
+/// stopped (then it throws OperationCanceledException at once and is listed in <see cref="Stopped"/>).
 /// It records how many trials each silo trained at once.
 /// </summary>
 public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialTrainer
@@ -20,6 +21,8 @@ public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialT
 
     private static readonly ConcurrentDictionary<string, int> Attempts = new();
     public static readonly ConcurrentDictionary<string, int> MaxConcurrencyBySilo = new();
+    /// <summary>Trials whose training was stopped before it finished, and the silo that was training them.</summary>
+    public static readonly ConcurrentBag<(string Silo, string TrialId)> Stopped = new();
     private int _running;
 
     public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default)
@@ -28,7 +31,12 @@ public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialT
         MaxConcurrencyBySilo.AddOrUpdate(options.Value.SiloName, running, (_, max) => Math.Max(max, running));
         try
         {
-            Thread.Sleep(config.Epochs);
+            // A stopped trial ends at once, as the real trainer does at its next epoch.
+            if (cancellationToken.WaitHandle.WaitOne(config.Epochs))
+            {
+                Stopped.Add((options.Value.SiloName, TrialIdentity.TrialId(TrialIdentity.ConfigKey(config), seed)));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             int attempt = Attempts.AddOrUpdate($"{TrialIdentity.ConfigKey(config)}/{seed}", 1, (_, n) => n + 1);
             return config.LearningRate switch
             {

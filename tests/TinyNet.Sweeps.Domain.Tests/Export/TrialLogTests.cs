@@ -182,6 +182,28 @@ public sealed class TrialLogTests : IDisposable
     }
 
     [Fact]
+    public void Two_finished_lines_of_one_trial_that_disagree_are_reported_and_the_last_one_is_used()
+    {
+        var original = FullCompleted();
+        var edited = original with { Outcome = original.Outcome with { Metrics = original.Outcome.Metrics! with { CalibrationError = 0.01 } } };
+        using (var log = TrialLog.OpenForAppend(Folder))
+        {
+            log.Append(original, null);
+            log.Append(DivergedResult(), null);
+            log.Append(original, null); // the same result again: training is deterministic, nothing to report
+            log.Append(edited, null);
+        }
+
+        var contents = TrialLog.Read(_dir);
+
+        Assert.Equal([original.Trial.Id, DivergedResult().Trial.Id], contents.Results.Select(r => r.Trial.Id));
+        Assert.Equal(0.01, contents.Results[0].Outcome.Metrics!.CalibrationError);
+        Assert.Equal(4, contents.Entries[0].Line);
+        string problem = Assert.Single(contents.Problems);
+        Assert.Contains($":4: trial {original.Trial.Id} is also on line 3 with other results; line 4 is used", problem);
+    }
+
+    [Fact]
     public void Reading_a_folder_without_a_log_gives_nothing()
     {
         var contents = TrialLog.Read(_dir);

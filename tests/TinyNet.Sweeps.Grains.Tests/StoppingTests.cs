@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Trials;
+
+namespace TinyNet.Sweeps.Grains.Tests;
+
+/// <summary>Aborting a sweep stops its trials in training; a silo that stops hands its trials back.</summary>
+public sealed class AbortTests(ScriptedClusterFixture fixture) : IClassFixture<ScriptedClusterFixture>
+{
+    [Fact]
+    public async Task Abort_stops_the_trials_in_training_records_none_of_them_and_ends_the_sweep()
+    {
+        var client = fixture.Cluster.Client;
+        // A minute each: far longer than stopping should take.
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 20).Select(i => new TrialConfig { LearningRate = 0.0001 * i, Epochs = 60_000 }), seeds: 1);
+        var coordinator = client.GetGrain<ISweepCoordinatorGrain>($"abort-{Guid.NewGuid():N}");
+        await coordinator.Start(new SweepLaunch("abort", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        var started = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
+        Assert.True(started.Running > 0);
+
+        var clock = Stopwatch.StartNew();
+        await coordinator.Abort();
+        SweepProgress progress;
+        do progress = await coordinator.GetProgress(int.MaxValue, TimeSpan.FromSeconds(1));
+        while (!progress.IsOver && clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.True(progress.IsOver, $"still {progress.Running} running {clock.Elapsed.TotalSeconds:0} s after the abort");
+        Assert.Equal(SweepState.Cancelled, progress.State);
+        Assert.Equal(0, progress.Finished);
+        var ids = trials.Select(t => t.Id).ToHashSet();
+        // Those in training were stopped inside the trainer; those still queued in a silo never reached it.
+        Assert.InRange(ScriptedTrainer.Stopped.Count(s => ids.Contains(s.TrialId)), 1, ClusterFixture.Silos * ClusterFixture.WorkersPerSilo);
+    }
+}
+
+public sealed class SiloStopTests(SiloLossClusterFixture fixture) : IClassFixture<SiloLossClusterFixture>
+{
+    [Fact]
+    public async Task A_silo_that_stops_stops_its_trials_and_hands_them_back_each_is_recorded_once_from_another_silo()
+    {
+        var client = fixture.Cluster.Client;
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 24).Select(i => new TrialConfig { LearningRate = 0.002 * i, Epochs = 1_500 }), seeds: 1);
+        var coordinator = client.GetGrain<ISweepCoordinatorGrain>($"stop-{Guid.NewGuid():N}");
+        await coordinator.Start(new SweepLaunch("stop", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        var coordinatorSilo = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(coordinator);
+        await Task.Delay(300);
+
+        // A graceful stop, as SIGTERM asks of a silo process.
+        var victim = fixture.Cluster.GetActiveSilos().First(s => !s.SiloAddress.Equals(coordinatorSilo));
+        await fixture.Cluster.StopSiloAsync(victim);
+
+        var results = new List<TrialResult>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
+            results.AddRange(progress.NewResults);
+            if (progress.IsOver) break;
+            Assert.True(DateTime.UtcNow < deadline, $"sweep stuck at {progress.Finished}/{progress.Total}, {progress.Running} running");
+        }
+
+        var ids = trials.Select(t => t.Id).ToHashSet();
+        var handedBack = ScriptedTrainer.Stopped.Where(s => s.Silo == victim.Name && ids.Contains(s.TrialId)).Select(s => s.TrialId).ToHashSet();
+        Assert.NotEmpty(handedBack);
+        Assert.Equal(trials.Select(t => t.Id).Order(), results.Select(r => r.Trial.Id).Order());
+        Assert.All(results, r => Assert.Equal(TrialStatus.Completed, r.Outcome.Status));
+        Assert.All(results.Where(r => handedBack.Contains(r.Trial.Id)), r => Assert.NotEqual(victim.Name, r.Silo));
+    }
+}
