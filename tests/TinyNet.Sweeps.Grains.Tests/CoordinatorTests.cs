@@ -104,15 +104,7 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         // Forget everything the coordinator holds in memory, as a crash of its silo would.
         await fixture.Cluster.DeactivateAsync(coordinator);
 
-        var results = new List<TrialResult>();
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
-            results.AddRange(progress.NewResults);
-            if (progress.IsOver) break;
-            Assert.True(DateTime.UtcNow < deadline, $"sweep did not resume: {progress.State}, {progress.Finished}/{progress.Total}");
-        }
+        var results = await SweepDriver.FollowAsync(coordinator, TimeSpan.FromMinutes(1));
         Assert.Equal(trials.Select(t => t.Id).Order(), results.Select(r => r.Trial.Id).Order());
         Assert.Equal(SweepState.Completed, (await coordinator.GetProgress(0, TimeSpan.Zero)).State);
         Assert.Contains(await client.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key).List(), s => s.Id == coordinator.GetPrimaryKeyString());

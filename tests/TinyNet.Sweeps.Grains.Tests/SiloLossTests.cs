@@ -20,15 +20,7 @@ public sealed class SiloLossTests(SiloLossClusterFixture fixture) : IClassFixtur
         var victim = fixture.Cluster.GetActiveSilos().First(s => !s.SiloAddress.Equals(coordinatorSilo));
         await fixture.Cluster.KillSiloAsync(victim);
 
-        var results = new List<TrialResult>();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
-            results.AddRange(progress.NewResults);
-            if (progress.IsOver) break;
-            Assert.True(DateTime.UtcNow < deadline, $"sweep stuck at {progress.Finished}/{progress.Total}, {progress.Running} running");
-        }
+        var results = await SweepDriver.FollowAsync(coordinator, TimeSpan.FromMinutes(2));
 
         Assert.Equal(trials.Select(t => t.Id).Order(), results.Select(r => r.Trial.Id).Order());
         Assert.All(results, r => Assert.Equal(TrialStatus.Completed, r.Outcome.Status));

@@ -28,8 +28,9 @@ public sealed class AbortTests(ScriptedClusterFixture fixture) : IClassFixture<S
         Assert.Equal(SweepState.Cancelled, progress.State);
         Assert.Equal(0, progress.Finished);
         var ids = trials.Select(t => t.Id).ToHashSet();
-        // Those in training were stopped inside the trainer; those still queued in a silo never reached it.
-        Assert.InRange(ScriptedTrainer.Stopped.Count(s => ids.Contains(s.TrialId)), 1, ClusterFixture.Silos * ClusterFixture.WorkersPerSilo);
+        // Those in training were stopped inside the trainer; those still queued in a silo mostly never reached it
+        // (a worker freed by one stop may pick up a queued trial a moment before that one's stop arrives).
+        Assert.InRange(ScriptedTrainer.Stopped.Count(s => ids.Contains(s.TrialId)), 1, started.Running);
     }
 }
 
@@ -49,15 +50,7 @@ public sealed class SiloStopTests(SiloLossClusterFixture fixture) : IClassFixtur
         var victim = fixture.Cluster.GetActiveSilos().First(s => !s.SiloAddress.Equals(coordinatorSilo));
         await fixture.Cluster.StopSiloAsync(victim);
 
-        var results = new List<TrialResult>();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
-            results.AddRange(progress.NewResults);
-            if (progress.IsOver) break;
-            Assert.True(DateTime.UtcNow < deadline, $"sweep stuck at {progress.Finished}/{progress.Total}, {progress.Running} running");
-        }
+        var results = await SweepDriver.FollowAsync(coordinator, TimeSpan.FromMinutes(2));
 
         var ids = trials.Select(t => t.Id).ToHashSet();
         var handedBack = ScriptedTrainer.Stopped.Where(s => s.Silo == victim.Name && ids.Contains(s.TrialId)).Select(s => s.TrialId).ToHashSet();

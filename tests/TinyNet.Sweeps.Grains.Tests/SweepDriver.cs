@@ -16,17 +16,23 @@ public static class SweepDriver
         string sweepId = $"test-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
         await coordinator.Start(new SweepLaunch("test", Metric, trials, prior ?? [], new Dictionary<string, string>()));
+        var results = await FollowAsync(coordinator, TimeSpan.FromMinutes(3));
+        return (results, await coordinator.GetRanking());
+    }
+
+    /// <summary>Every result of a sweep, collected with long polls until it is over; a sweep still going after <paramref name="timeout"/> fails the test.</summary>
+    public static async Task<IReadOnlyList<TrialResult>> FollowAsync(ISweepCoordinatorGrain coordinator, TimeSpan timeout)
+    {
         var results = new List<TrialResult>();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
             results.AddRange(progress.NewResults);
-            if (progress.IsOver) break;
+            if (progress.IsOver) return results;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"sweep did not finish: {progress.Finished}/{progress.Total} finished, {progress.Running} running");
+                throw new TimeoutException($"sweep did not finish within {timeout}: {progress.State}, {progress.Finished}/{progress.Total} finished, {progress.Running} running");
         }
-        return (results, await coordinator.GetRanking());
     }
 
     public static IReadOnlyList<TrialSpec> Trials(IEnumerable<TrialConfig> configs, int seeds)
