@@ -17,8 +17,12 @@ internal sealed class ReportData
     public MetricSpec Metric => Ranking.Metric;
     public IReadOnlyList<RankedConfiguration> Rows => Ranking.Rows;
 
+    // Indexed once: every plot asks for rows' trials, and scanning all results for each row is quadratic in the sweep's size.
+    private ILookup<string, TrialResult>? _trialsByConfigKey;
+
+    /// <summary>The row's trials in seed order.</summary>
     public IEnumerable<TrialResult> TrialsOf(RankedConfiguration row) =>
-        Results.Where(r => r.Trial.ConfigKey == row.ConfigKey).OrderBy(r => r.Trial.Seed);
+        (_trialsByConfigKey ??= Results.OrderBy(r => r.Trial.Seed).ToLookup(r => r.Trial.ConfigKey, StringComparer.Ordinal))[row.ConfigKey];
 
     public IEnumerable<TrialResult> CompletedTrialsOf(RankedConfiguration row) =>
         TrialsOf(row).Where(r => r.Outcome.Status == TrialStatus.Completed);
