@@ -11,6 +11,8 @@ internal sealed class ReportData
     public required string Directory { get; init; }
     public required SweepRanking Ranking { get; init; }
     public required IReadOnlyList<TrialResult> Results { get; init; }
+
+    /// <summary>What went wrong reading the folder (unreadable lines of trials.jsonl, a missing or damaged ranking.json), one sentence each.</summary>
     public required IReadOnlyList<string> Problems { get; init; }
 
     public string Name => Ranking.Name;
@@ -35,7 +37,8 @@ internal sealed class ReportData
             throw new ReportInputException($"results folder '{directory}' does not exist; pass the folder a sweep wrote (it holds {TrialLog.FileName}).");
         var folder = ResultsFolder.Read(directory);
         if (folder.Results.Count == 0)
-            throw new ReportInputException($"results folder '{directory}' has no trials: {TrialLog.FileName} is missing or empty.");
+            throw new ReportInputException($"results folder '{directory}' has no trials: {TrialLog.FileName} is missing, empty or unreadable." +
+                                           (folder.Warnings.Count == 0 ? "" : $" {folder.Warnings.Count} problem(s) reading it; the first: {folder.Warnings[0]}"));
         return new ReportData { Directory = directory, Ranking = folder.Rank(), Results = folder.Results, Problems = folder.Warnings };
     }
 }

@@ -1,5 +1,6 @@
 using ScottPlot;
 using SkiaSharp;
+using TinyNet.Sweeps.Domain.Export;
 
 namespace TinyNet.Sweeps.Reports.Png;
 
@@ -24,7 +25,7 @@ internal static class PngPlots
         {
             if (plot is null) return;
             string path = Path.Combine(folder, name);
-            plot.SavePng(path, width, height);
+            AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, plot.GetImageBytes(width, height, ImageFormat.Png)));
             written.Add(path);
         }
         Save("loss-curves.png", LossCurvesPng.Create(data));
