@@ -23,10 +23,11 @@ public static class ReportWriter
     /// <exception cref="ReportInputException">The folder is missing or holds no readable trial.</exception>
     /// <exception cref="ReportOutputException">The page or its plots cannot go where asked; checked before anything is drawn.</exception>
     /// <exception cref="ResultsWriteException">A file could not be written (a full disk); every file is whole, old or new.</exception>
-    public static ReportFiles Write(string resultsDirectory, string? htmlPath)
+    public static ReportFiles Write(string resultsDirectory, string? htmlPath) => Write(ReportData.Load(resultsDirectory), htmlPath);
+
+    internal static ReportFiles Write(ReportData data, string? htmlPath)
     {
-        var data = ReportData.Load(resultsDirectory);
-        string html = Path.GetFullPath(htmlPath ?? Path.Combine(resultsDirectory, DefaultFileName));
+        string html = Path.GetFullPath(htmlPath ?? Path.Combine(data.Directory, DefaultFileName));
         string plots = Path.Combine(Path.GetDirectoryName(html)!, PlotsFolder);
         ReportDestination.Prepare(html, plots);
         // Each file replaced whole (temporary file, then rename): an interrupted report leaves old files or new ones, never half of one.

@@ -5,7 +5,7 @@ namespace TinyNet.Sweeps.Reports.Tests;
 
 public sealed class ReportWriterTests
 {
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    internal static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     [Fact]
     public void Html_has_every_section_and_refers_to_nothing_outside_itself()
