@@ -17,10 +17,13 @@ internal static class ReportCommand
             {
                 files = ReportWriter.Write(parse.GetValue(directory)!, parse.GetValue(output));
             }
-            catch (ReportInputException e)
+            catch (Exception e) when (e is ReportInputException or ReportOutputException)
             {
+                // A folder that is not a sweep's, or an -o that cannot take the report: the user's to fix (exit 2).
+                // A write that fails later (a full disk) is a ResultsWriteException: one line, exit 1.
                 throw new UsageException(e.Message);
             }
+            foreach (string warning in files.Warnings) io.Error.WriteLine($"warning: {warning}");
             io.Output.WriteLine($"Report written to {files.Html}");
             foreach (string png in files.Pngs) io.Output.WriteLine($"Plot written to {png}");
             return ExitCodes.Success;

@@ -16,6 +16,9 @@ internal static class Html
     public static string V(double value, string format = "0.0000") =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>" Best 10 of 18 configurations; …." to append to a caption, capitalised and escaped; empty for no note.</summary>
+    public static string Sentence(string? note) => note is null ? "" : $" {E(char.ToUpperInvariant(note[0]) + note[1..])}.";
+
     /// <summary>A sort key for the sortable tables (data-sort); non-finite values sort last.</summary>
     public static string SortKey(double value) =>
         double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "Infinity";

@@ -42,7 +42,10 @@ internal static class HtmlReport
         string text = $"{data.Rows.Count} configurations, {trials} trials ({completed} completed). " +
                       $"Ranked by <code>{Html.E(data.Metric.Name)}</code> ({goal}), ties broken by <code>eval_loss</code>; " +
                       "values are mean ± standard deviation over seeds.";
-        if (data.Problems.Count > 0) text += $" {data.Problems.Count} unreadable line(s) of trials.jsonl were skipped.";
+        // Problems are of several kinds (an unreadable line of trials.jsonl, a missing ranking.json); the report command prints each.
+        if (data.Problems.Count > 0)
+            text += $" {data.Problems.Count} problem{(data.Problems.Count == 1 ? "" : "s")} reading the results folder; " +
+                    "<code>tinynet-sweeps report</code> prints each as a warning.";
         return text;
     }
 }

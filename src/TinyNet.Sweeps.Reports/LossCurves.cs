@@ -11,8 +11,8 @@ internal static class LossCurves
     /// Completed seeds only when there are any (a diverged seed's curve ends early and explodes); otherwise all seeds,
     /// so an all-diverged configuration still shows how it went. At each epoch, over the seeds that reached it.
     /// </summary>
-    public static IReadOnlyList<LossCurve> Of(ReportData data) =>
-        data.Rows.Select(row =>
+    public static IReadOnlyList<LossCurve> Of(ReportData data, IEnumerable<RankedConfiguration> rows) =>
+        rows.Select(row =>
         {
             var trials = data.CompletedTrialsOf(row).ToList();
             if (trials.Count == 0) trials = data.TrialsOf(row).ToList();

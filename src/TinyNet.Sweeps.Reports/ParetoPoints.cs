@@ -19,4 +19,7 @@ internal static class ParetoPoints
             .ToList();
         return points.Select(p => new ParetoPoint(p.Row, p.X, p.Y, front.Contains(p.Row.ConfigKey))).ToList();
     }
+
+    /// <summary>The points that carry a rank label: the best ones (points come in rank order).</summary>
+    public static Capped<ParetoPoint> Labelled(IReadOnlyList<ParetoPoint> points) => PlotLimits.First(points, PlotLimits.PointLabels);
 }

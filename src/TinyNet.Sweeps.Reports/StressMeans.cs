@@ -9,8 +9,8 @@ internal sealed record StressRow(RankedConfiguration Row, double[] H, double[] V
 
 internal static class StressMeans
 {
-    public static IReadOnlyList<StressRow> Of(ReportData data) =>
-        data.Rows.Select(row =>
+    public static IReadOnlyList<StressRow> Of(ReportData data, IEnumerable<RankedConfiguration> rows) =>
+        rows.Select(row =>
         {
             var stress = data.CompletedTrialsOf(row).Select(t => t.Outcome.Stress).OfType<IReadOnlyList<StressCaseResult>>().ToList();
             double Mean(string name, Func<StressCaseResult, double> pick)

@@ -1,10 +1,11 @@
+using TinyNet.Sweeps.Domain.Export;
 using System.Text.RegularExpressions;
 
 namespace TinyNet.Sweeps.Reports.Tests;
 
 public sealed class ReportWriterTests
 {
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    internal static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     [Fact]
     public void Html_has_every_section_and_refers_to_nothing_outside_itself()
@@ -58,6 +59,75 @@ public sealed class ReportWriterTests
             Assert.True(bytes.Length > 1000, $"{png} is only {bytes.Length} bytes");
             Assert.Equal(PngSignature, bytes[..8]);
         }
+    }
+
+    [Fact]
+    public void Problems_reading_the_folder_are_returned_and_counted_on_the_page()
+    {
+        string directory = ResultsFolder.Create();
+        File.AppendAllText(Path.Combine(directory, "trials.jsonl"), "{\"id\": \"torn\n");
+        File.Delete(Path.Combine(directory, "ranking.json"));
+
+        var files = ReportWriter.Write(directory, null);
+
+        Assert.Equal(2, files.Warnings.Count);
+        Assert.Contains(files.Warnings, w => w.Contains("trials.jsonl:13: ignored an unreadable line", StringComparison.Ordinal));
+        Assert.Contains(files.Warnings, w => w.Contains("ranking.json is missing", StringComparison.Ordinal));
+        Assert.Contains("2 problems reading the results folder", File.ReadAllText(files.Html));
+    }
+
+    [Fact]
+    public void A_folder_of_unreadable_lines_is_refused_with_the_first_problem()
+    {
+        string directory = Directory.CreateTempSubdirectory("tinynet-unreadable-").FullName;
+        File.WriteAllText(Path.Combine(directory, "trials.jsonl"), "not json\n{\"id\": \"no config\"}\n");
+
+        var e = Assert.Throws<ReportInputException>(() => ReportWriter.Write(directory, null));
+
+        Assert.Contains("has no trials", e.Message);
+        Assert.Contains("3 problem(s) reading it; the first: ", e.Message);
+        Assert.Contains("trials.jsonl:1: ignored an unreadable line", e.Message);
+    }
+
+    [Fact]
+    public void Writing_again_replaces_every_file_and_leaves_no_temporary_one()
+    {
+        string directory = ResultsFolder.Create();
+        var first = ReportWriter.Write(directory, null);
+        File.WriteAllText(first.Html, "stale");
+        File.WriteAllText(first.Pngs[0], "stale");
+
+        var second = ReportWriter.Write(directory, null);
+
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(second.Html), StringComparison.Ordinal);
+        Assert.Equal(PngSignature, File.ReadAllBytes(second.Pngs[0])[..8]);
+        Assert.Empty(Directory.GetFiles(directory, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void A_page_that_cannot_go_where_asked_is_refused_before_anything_is_written()
+    {
+        string directory = ResultsFolder.Create();
+        string file = Path.Combine(directory, "ranking.csv");
+
+        var underFile = Assert.Throws<ReportOutputException>(() => ReportWriter.Write(directory, Path.Combine(file, "report.html")));
+        var folder = Assert.Throws<ReportOutputException>(() => ReportWriter.Write(directory, directory));
+
+        Assert.Contains($"cannot write the report to {Path.Combine(file, "report.html")}", underFile.Message);
+        Assert.Contains("it is a folder; name a file", folder.Message);
+        Assert.False(Directory.Exists(Path.Combine(directory, "plots")));
+    }
+
+    [Fact]
+    public void A_plot_that_cannot_be_replaced_fails_as_a_write_error_and_leaves_no_temporary_file()
+    {
+        string directory = ResultsFolder.Create();
+        Directory.CreateDirectory(Path.Combine(directory, "plots", "loss-curves.png"));
+
+        var e = Assert.Throws<ResultsWriteException>(() => ReportWriter.Write(directory, null));
+
+        Assert.Contains("loss-curves.png", e.Message);
+        Assert.Empty(Directory.GetFiles(directory, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -40,8 +40,11 @@ public static class ResultsFolder
     private static TrainingOutcome Diverged(TrialSpec spec) =>
         new(TrialStatus.Diverged, [0.25, 0.3, 2.5, 40, double.NaN], Error: "loss became NaN at epoch 5");
 
-    /// <summary><paramref name="quality"/> 0 stays at 50/50 (the notebook's sigmoid), 1 learns the lines.</summary>
-    private static TrainingOutcome Completed(TrialSpec spec, double quality, int seed)
+    /// <summary>
+    /// <paramref name="quality"/> 0 stays at 50/50 (the notebook's sigmoid), 1 learns the lines. Weights for the
+    /// configuration's hidden units: three made by hand, then more of the same kind.
+    /// </summary>
+    internal static TrainingOutcome Completed(TrialSpec spec, double quality, int seed)
     {
         double jitter = 0.01 * (seed - 1);
         double final = 0.25 - 0.15 * quality + jitter;
@@ -54,10 +57,18 @@ public static class ResultsFolder
         double calibration = stress.Zip(StressCases.All, (s, c) => (Math.Abs(s.H - c.TargetH) + Math.Abs(s.V - c.TargetV)) / 2).Average();
         var metrics = new TrialMetrics(final, final + 0.01, 0.5 + 0.5 * quality, 2 * final, calibration, clear, Math.Max(ambiguous, 1 - ambiguous + 0.05));
         double w = 0.2 + 1.5 * quality;
+        IReadOnlyList<double> Unit(int u) => u switch
+        {
+            0 => [w, w, -w, -w + jitter],
+            1 => [w, -w, w, -w],
+            2 => [0.1 + jitter, -0.2, 0.3, -0.4],
+            _ => [w, -w, u % 2 == 0 ? w : -w, 0],
+        };
+        var units = Enumerable.Range(0, spec.Config.HiddenUnits).ToList();
         var weights = new NetworkWeights(
-            [[w, w, -w, -w + jitter], [w, -w, w, -w], [0.1 + jitter, -0.2, 0.3, -0.4]],
-            [0.1, -0.1, 0],
-            [[1, -1, 0.5], [-1, 1, -0.5]],
+            [.. units.Select(Unit)],
+            [.. units.Select(u => u switch { 0 => 0.1, 1 => -0.1, _ => 0.0 })],
+            [[.. units.Select(u => u switch { 0 => 1, 1 => -1, _ => 0.5 })], [.. units.Select(u => u switch { 0 => -1, 1 => 1, _ => -0.5 })]],
             [0, 0]);
         return new TrainingOutcome(TrialStatus.Completed, history, metrics, stress, weights);
     }

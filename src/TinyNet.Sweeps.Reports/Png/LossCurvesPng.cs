@@ -2,12 +2,13 @@ using ScottPlot;
 
 namespace TinyNet.Sweeps.Reports.Png;
 
-/// <summary>loss-curves.png: mean training loss per configuration with a ±1 std band.</summary>
+/// <summary>loss-curves.png: mean training loss of the best configurations with a ±1 std band.</summary>
 internal static class LossCurvesPng
 {
-    public static Plot? Create(ReportData data)
+    public static PngPlot? Create(ReportData data)
     {
-        var curves = LossCurves.Of(data);
+        var best = PlotLimits.Best(data, PlotLimits.LossCurves);
+        var curves = LossCurves.Of(data, best.Shown);
         if (curves.Count == 0) return null;
         var plot = new Plot();
         for (int i = 0; i < curves.Count; i++)
@@ -22,9 +23,9 @@ internal static class LossCurvesPng
             line.LineWidth = 2;
             if (PngPlots.HasFonts) line.LegendText = $"#{c.Row.Rank} {ReportData.DisplayName(c.Row)}";
         }
-        PngPlots.Title(plot, "Training loss (mean ± 1 std over seeds)", "epoch", "loss");
+        PngPlots.Title(plot, "Training loss (mean ± 1 std over seeds)", "epoch", "loss", PlotLimits.Note(best));
         if (PngPlots.HasFonts) plot.ShowLegend(Alignment.LowerLeft);
         plot.Axes.SetLimitsY(0, curves.Max(c => c.Mean.Zip(c.Std, (m, s) => m + s).Where(double.IsFinite).DefaultIfEmpty(1).Max()) * 1.05);
-        return plot;
+        return new PngPlot(plot);
     }
 }

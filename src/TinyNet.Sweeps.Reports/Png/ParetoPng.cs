@@ -2,13 +2,14 @@ using ScottPlot;
 
 namespace TinyNet.Sweeps.Reports.Png;
 
-/// <summary>pareto.png: configurations at (eval_loss, calibration_error), the Pareto front in red.</summary>
+/// <summary>pareto.png: configurations at (eval_loss, calibration_error), the Pareto front in red; the best ones labelled with their rank.</summary>
 internal static class ParetoPng
 {
-    public static Plot? Create(ReportData data)
+    public static PngPlot? Create(ReportData data)
     {
         var points = ParetoPoints.Of(data);
         if (points.Count == 0) return null;
+        var labelled = ParetoPoints.Labelled(points);
         var plot = new Plot();
         var front = points.Where(p => p.OnFront).OrderBy(p => p.EvalLoss).ToList();
         var others = points.Where(p => !p.OnFront).ToList();
@@ -24,7 +25,7 @@ internal static class ParetoPng
         if (PngPlots.HasFonts)
         {
             line.LegendText = "Pareto front";
-            foreach (var p in points)
+            foreach (var p in labelled.Shown)
             {
                 var label = plot.Add.Text($"#{p.Row.Rank}", p.EvalLoss, p.CalibrationError);
                 label.LabelFontSize = 12;
@@ -33,8 +34,9 @@ internal static class ParetoPng
             }
             plot.ShowLegend(Alignment.LowerRight);
         }
-        PngPlots.Title(plot, "eval_loss vs calibration_error (lower is better on both)", "eval_loss (mean)", "calibration_error (mean)");
+        PngPlots.Title(plot, "eval_loss vs calibration_error (lower is better on both)", "eval_loss (mean)", "calibration_error (mean)",
+            labelled.LeavesOut ? $"ranks of the best {labelled.Count("configurations")}" : null);
         plot.Axes.Margins(0.15, 0.15);
-        return plot;
+        return new PngPlot(plot, Width: 700);
     }
 }

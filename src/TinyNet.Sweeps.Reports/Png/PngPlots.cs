@@ -1,5 +1,6 @@
 using ScottPlot;
 using SkiaSharp;
+using TinyNet.Sweeps.Domain.Export;
 
 namespace TinyNet.Sweeps.Reports.Png;
 
@@ -20,24 +21,25 @@ internal static class PngPlots
     {
         Directory.CreateDirectory(folder);
         var written = new List<string>();
-        void Save(string name, Plot? plot, int width = Width, int height = Height)
+        void Save(string name, PngPlot? png)
         {
-            if (plot is null) return;
+            if (png is null) return;
             string path = Path.Combine(folder, name);
-            plot.SavePng(path, width, height);
+            AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, png.Plot.GetImageBytes(png.Width, png.Height, ImageFormat.Png)));
             written.Add(path);
         }
         Save("loss-curves.png", LossCurvesPng.Create(data));
-        Save("stress-heatmap.png", StressHeatmapPng.Create(data), 1250, 160 + 40 * data.Rows.Count);
-        Save("best-weights.png", WeightsPng.Create(data), Width, 360);
-        Save("pareto.png", ParetoPng.Create(data), 700, Height);
+        Save("stress-heatmap.png", StressHeatmapPng.Create(data));
+        Save("best-weights.png", WeightsPng.Create(data));
+        Save("pareto.png", ParetoPng.Create(data));
         return written;
     }
 
-    public static void Title(Plot plot, string title, string? x = null, string? y = null)
+    /// <param name="note">What the plot leaves out (see <see cref="PlotLimits"/>), on a second line.</param>
+    public static void Title(Plot plot, string title, string? x = null, string? y = null, string? note = null)
     {
         if (!HasFonts) return;
-        plot.Title(title);
+        plot.Title(note is null ? title : $"{title}\n{note}");
         if (x is not null) plot.XLabel(x);
         if (y is not null) plot.YLabel(y);
     }
@@ -50,6 +52,9 @@ internal static class PngPlots
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException) { return false; }
     }
 }
+
+/// <summary>A plot and the size in pixels it is saved at.</summary>
+internal sealed record PngPlot(Plot Plot, int Width = PngPlots.Width, int Height = PngPlots.Height);
 
 /// <summary>Heatmap cells as plain rectangles in our own colours: the same scales as the HTML, and exact cell edges.</summary>
 internal static class Cells

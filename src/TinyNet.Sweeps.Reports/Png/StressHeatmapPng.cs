@@ -3,12 +3,13 @@ using TinyNet.Sweeps.Domain.Evaluation;
 
 namespace TinyNet.Sweeps.Reports.Png;
 
-/// <summary>stress-heatmap.png: configurations (rows, best on top) × the seven cases' H and V outputs, 0 white to 1 blue.</summary>
+/// <summary>stress-heatmap.png: the best configurations (rows, best on top) × the seven cases' H and V outputs, 0 white to 1 blue.</summary>
 internal static class StressHeatmapPng
 {
-    public static Plot? Create(ReportData data)
+    public static PngPlot? Create(ReportData data)
     {
-        var rows = StressMeans.Of(data);
+        var best = PlotLimits.Best(data, PlotLimits.StressRows);
+        var rows = StressMeans.Of(data, best.Shown);
         if (rows.Count == 0) return null;
         int cases = StressCases.All.Count;
         var values = new double[rows.Count, 2 * cases];
@@ -34,8 +35,9 @@ internal static class StressHeatmapPng
                 rows.Select(r => $"#{r.Row.Rank} {ReportData.DisplayName(r.Row)}").ToArray());
         }
         plot.HideGrid();
-        PngPlots.Title(plot, "Stress tests: H | V outputs, mean over seeds");
+        PngPlots.Title(plot, "Stress tests: H | V outputs, mean over seeds", note: PlotLimits.Note(best));
         plot.Axes.SetLimits(0, 2 * cases, 0, rows.Count);
-        return plot;
+        // 40 px a row under 160 px of title and case labels; PlotLimits.StressRows bounds the height.
+        return new PngPlot(plot, 1250, 160 + 40 * rows.Count);
     }
 }

@@ -2,12 +2,13 @@ using System.Text;
 
 namespace TinyNet.Sweeps.Reports.Sections;
 
-/// <summary>One line per configuration (mean over seeds) with a ±1 std band, as the notebook's loss plots but all at once.</summary>
+/// <summary>One line per configuration (mean over seeds) with a ±1 std band, as the notebook's loss plots but the best ones at once.</summary>
 internal static class LossCurvesSvg
 {
     public static string Render(ReportData data)
     {
-        var curves = LossCurves.Of(data);
+        var best = PlotLimits.Best(data, PlotLimits.LossCurves);
+        var curves = LossCurves.Of(data, best.Shown);
         if (curves.Count == 0) return "<p>No loss history recorded.</p>\n";
         int epochs = curves.Max(c => c.Mean.Length);
         var (_, yMax) = SvgAxes.Padded(curves.SelectMany(c => c.Mean.Zip(c.Std, (m, s) => m + s)));
@@ -28,7 +29,7 @@ internal static class LossCurvesSvg
         for (int i = 0; i < curves.Count; i++)
             legend.Append($"<span><span class=\"swatch\" style=\"background:{Palette.Series(i)}\"></span>#{curves[i].Row.Rank} {Html.E(ReportData.DisplayName(curves[i].Row))} (n={curves[i].Seeds})</span>");
         legend.Append("</div>\n");
-        return "<p class=\"note\">Training loss per epoch: mean over seeds (line) ± 1 standard deviation (band); completed seeds only when a configuration has any.</p>\n"
-               + svg + legend;
+        return "<p class=\"note\">Training loss per epoch: mean over seeds (line) ± 1 standard deviation (band); completed seeds only when a configuration has any."
+               + Html.Sentence(PlotLimits.Note(best)) + "</p>\n" + svg + legend;
     }
 }

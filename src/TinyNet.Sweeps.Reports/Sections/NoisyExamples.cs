@@ -13,18 +13,25 @@ internal static class NoisyExamples
     public const int PerLevel = 8;
     public const long Seed = 0;
 
-    /// <summary>Every noise_level of the sweep, plus the clean level when some configuration mixes clean examples in.</summary>
-    public static IReadOnlyList<double> Levels(ReportData data)
+    /// <summary>
+    /// The noise levels the sweep trains at: each configuration's noise_level, and the clean level when it mixes clean
+    /// examples in. Those of the best configurations when there are more than <see cref="PlotLimits.NoiseLevels"/>.
+    /// </summary>
+    public static Capped<double> Levels(ReportData data)
     {
-        var levels = data.Rows.Select(r => r.Config.NoiseLevel).ToList();
-        if (data.Rows.Any(r => r.Config.CleanRatio > 0)) levels.Add(TrialConfig.CleanNoiseLevel);
-        return levels.Distinct().Order().ToList();
+        var byRank = data.Rows
+            .SelectMany(r => r.Config.CleanRatio > 0 ? [r.Config.NoiseLevel, TrialConfig.CleanNoiseLevel] : new[] { r.Config.NoiseLevel })
+            .Distinct().ToList();
+        var best = PlotLimits.First(byRank, PlotLimits.NoiseLevels);
+        return best with { Shown = best.Shown.Order().ToList() };
     }
 
     public static string Render(ReportData data)
     {
-        var html = new StringBuilder($"<p class=\"note\">Drawn with the trainer's own BatchGenerator (seed {Seed}): horizontal and vertical examples alternate.</p>\n");
-        foreach (double level in Levels(data))
+        var levels = Levels(data);
+        string note = levels.LeavesOut ? $" The levels of the best configurations: {Html.E(levels.Count("noise levels"))}." : "";
+        var html = new StringBuilder($"<p class=\"note\">Drawn with the trainer's own BatchGenerator (seed {Seed}): horizontal and vertical examples alternate.{note}</p>\n");
+        foreach (double level in levels.Shown)
         {
             var batch = new BatchGenerator(Seed).Noisy(PerLevel, level);
             html.Append($"<h3>noise_level = {Html.N(level, "0.###")}</h3>\n<div class=\"grid examples\">");

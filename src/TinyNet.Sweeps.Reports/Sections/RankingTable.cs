@@ -30,9 +30,8 @@ internal static class RankingTable
             html.Append(m == metric ? $"<th class=\"metric\" title=\"ranking metric\">{Html.E(m)}</th>" : $"<th>{Html.E(m)}</th>");
         html.Append($"<th class=\"metric\">{Html.E(metric)} 95% CI</th><th class=\"text\">tied with #1</th>");
         html.Append("</tr></thead>\n<tbody>\n");
-        foreach (var row in data.Rows)
+        foreach (var (row, parameters) in data.Rows.Zip(all))
         {
-            var parameters = RankingExporter.Parameters(row.Config);
             html.Append(row.Completed == 0 ? "<tr class=\"bad\">" : "<tr>");
             html.Append($"<td data-sort=\"{row.Rank}\">{row.Rank}</td>");
             html.Append($"<td class=\"text\" title=\"{Html.E(row.ConfigKey)}\">{Html.E(ReportData.DisplayName(row))}</td>");

@@ -11,8 +11,10 @@ internal static class StressHeatmap
 {
     public static string Render(ReportData data)
     {
-        var rows = StressMeans.Of(data);
-        var html = new StringBuilder("<p class=\"note\">Outputs on the notebook's stress inputs, mean over completed seeds. A good model is confident on clear lines and about 0.5/0.5 on the diagonals and the gray block.</p>\n");
+        var best = PlotLimits.Best(data, PlotLimits.StressRows);
+        var rows = StressMeans.Of(data, best.Shown);
+        var html = new StringBuilder("<p class=\"note\">Outputs on the notebook's stress inputs, mean over completed seeds. A good model is confident on clear lines and about 0.5/0.5 on the diagonals and the gray block."
+                                     + Html.Sentence(PlotLimits.Note(best)) + "</p>\n");
         html.Append("<table class=\"stress\" id=\"stress-table\">\n<thead><tr><th class=\"text\" rowspan=\"3\">configuration</th>");
         foreach (var c in StressCases.All) html.Append($"<th colspan=\"2\">{Html.E(c.Name)}</th>");
         html.Append("</tr>\n<tr>");

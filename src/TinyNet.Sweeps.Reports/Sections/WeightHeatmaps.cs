@@ -6,7 +6,8 @@ namespace TinyNet.Sweeps.Reports.Sections;
 
 /// <summary>
 /// The best three configurations' first-layer weights, one 2×2 heatmap per hidden unit as the notebook draws them
-/// (reshape(2, 2): [top-left, top-right, bottom-left, bottom-right]; coolwarm centred on 0).
+/// (reshape(2, 2): [top-left, top-right, bottom-left, bottom-right]; coolwarm centred on 0); the first
+/// <see cref="PlotLimits.HiddenUnits"/> units of a wider network.
 /// </summary>
 internal static class WeightHeatmaps
 {
@@ -24,6 +25,13 @@ internal static class WeightHeatmaps
         return withWeights.OrderBy(Score).ThenBy(t => t.Trial.Seed).FirstOrDefault();
     }
 
+    /// <summary>The hidden units drawn of a trial's network.</summary>
+    public static Capped<IReadOnlyList<double>> ShownUnits(TrialResult trial) =>
+        PlotLimits.First(trial.Outcome.Weights!.HiddenWeight, PlotLimits.HiddenUnits);
+
+    /// <summary>"first 16 of 1,024 hidden units", or null when every unit is drawn.</summary>
+    public static string? Note(Capped<IReadOnlyList<double>> units) => units.LeavesOut ? $"first {units.Count("hidden units")}" : null;
+
     public static string Render(ReportData data)
     {
         var shown = data.Rows.Select(r => (Row: r, Trial: ShownTrial(data, r))).Where(x => x.Trial is not null).Take(Best).ToList();
@@ -33,9 +41,11 @@ internal static class WeightHeatmaps
         {
             var weights = trial!.Outcome.Weights!.HiddenWeight;
             double scale = Math.Max(1, weights.SelectMany(w => w).Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max());
-            html.Append($"<h3>#{row.Rank} {Html.E(ReportData.DisplayName(row))} <small>(seed {trial.Trial.Seed})</small></h3>\n<div class=\"grid\">");
-            for (int unit = 0; unit < weights.Count; unit++)
-                html.Append($"<figure>{Grid(weights[unit], scale)}<figcaption>hidden unit {unit}</figcaption></figure>");
+            var units = ShownUnits(trial);
+            string note = Note(units) is { } n ? $", {Html.E(n)}" : "";
+            html.Append($"<h3>#{row.Rank} {Html.E(ReportData.DisplayName(row))} <small>(seed {trial.Trial.Seed}{note})</small></h3>\n<div class=\"grid\">");
+            for (int unit = 0; unit < units.Shown.Count; unit++)
+                html.Append($"<figure>{Grid(units.Shown[unit], scale)}<figcaption>hidden unit {unit}</figcaption></figure>");
             html.Append("</div>\n");
         }
         return html.ToString();
