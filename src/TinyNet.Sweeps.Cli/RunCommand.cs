@@ -80,8 +80,7 @@ internal static class RunCommand
                     io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
                 io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +
                                     "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
-                if (parse.GetValue(report))
-                    io.Output.WriteLine($"Report written to {ReportWriter.Write(outDir, null).Html}");
+                if (parse.GetValue(report)) WriteReport(outDir, io);
                 if (!outcome.Cancelled) return ExitCodes.Success;
                 io.Error.WriteLine($"Interrupted: {request.Trials.Count - outcome.Ran - outcome.Reused} trials did not finish. " +
                                    "Run the same command again to resume; finished trials are reused.");
@@ -93,5 +92,20 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The report of what the run wrote; a run stopped before any trial finished has nothing to report, which is not an error.</summary>
+    private static void WriteReport(string outDir, CliIO io)
+    {
+        try
+        {
+            var files = ReportWriter.Write(outDir, null);
+            foreach (string warning in files.Warnings) io.Error.WriteLine($"warning: {warning}");
+            io.Output.WriteLine($"Report written to {files.Html}");
+        }
+        catch (ReportInputException e)
+        {
+            io.Error.WriteLine($"warning: no report: {e.Message}");
+        }
     }
 }

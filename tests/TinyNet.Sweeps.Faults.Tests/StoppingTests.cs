@@ -65,6 +65,8 @@ public sealed class StoppingTests(ITestOutputHelper output) : IDisposable
         await Task.Delay(1000);
         var clock = Stopwatch.StartNew();
         ChildProcesses.Signal(third, "INT");
+        // Two signals sent back to back can merge into one; the second goes once the first is being handled.
+        await ChildProcesses.WaitForOutput(third, "Stopping (Ctrl-C)", TimeSpan.FromSeconds(5));
         ChildProcesses.Signal(third, "INT");
         exit = await CliProcess.ExitCodeAsync(third, StopDeadline);
         output.WriteLine($"Ctrl-C twice: exit {exit} after {clock.Elapsed.TotalSeconds:0.0} s");
