@@ -82,5 +82,6 @@ public sealed record SiloProcess(string Name, int SiloPort, Process Process)
         using var kill = Process.Start("kill", $"-TERM {Process.Id}");
         kill.WaitForExit();
         if (!Process.WaitForExit(40_000)) ChildProcesses.Kill(Process);
+        else Process.WaitForExit(); // without a timeout, this also waits for the last of its output to be read
     }
 }
