@@ -45,15 +45,16 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public int WorkerCount { get; }
 
-    public async Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
-        var item = new WorkItem(config, seed, stop.Token, new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
+        var item = new WorkItem(config, seed, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
             Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
-        // A trial still queued when it is stopped ends at once; one in training ends at its next epoch.
-        await using var queued = stop.Token.Register(() => item.Completion.TrySetCanceled(stop.Token));
-        if (!_queue.Writer.TryWrite(item)) throw new OperationCanceledException("The silo's trainer is shutting down.");
-        return await item.Completion.Task;
+        if (!_queue.Writer.TryWrite(item))
+        {
+            item.Dispose();
+            throw new OperationCanceledException("The silo's trainer is shutting down.");
+        }
+        return item.Completion.Task;
     }
 
     private void WorkLoop()
@@ -63,6 +64,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         {
             while (reader.TryRead(out var item))
             {
+                using var done = item;
                 if (item.CancellationToken.IsCancellationRequested)
                 {
                     item.Completion.TrySetCanceled(item.CancellationToken);
@@ -106,6 +108,33 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         }
     }
 
-    private sealed record WorkItem(TrialConfig Config, int Seed, CancellationToken CancellationToken, TaskCompletionSource<TrainingOutcome> Completion, long Queued,
-        ActivityContext Parent);
+    /// <summary>
+    /// One trial in the queue or in training. Its stop token joins the trial's own and the silo's shutdown; it is
+    /// disposed by the worker that takes the item, once nothing reads the token any more.
+    /// </summary>
+    private sealed class WorkItem : IDisposable
+    {
+        private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenRegistration _endWhenStopped;
+
+        public WorkItem(TrialConfig config, int seed, CancellationTokenSource stop, long queued, ActivityContext parent)
+        {
+            (Config, Seed, _stop, Queued, Parent) = (config, seed, stop, queued, parent);
+            // A trial still queued when it is stopped ends at once; one in training ends at its next epoch.
+            _endWhenStopped = stop.Token.Register(() => Completion.TrySetCanceled(stop.Token));
+        }
+
+        public TrialConfig Config { get; }
+        public int Seed { get; }
+        public long Queued { get; }
+        public ActivityContext Parent { get; }
+        public CancellationToken CancellationToken => _stop.Token;
+        public TaskCompletionSource<TrainingOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Dispose()
+        {
+            _endWhenStopped.Dispose();
+            _stop.Dispose();
+        }
+    }
 }

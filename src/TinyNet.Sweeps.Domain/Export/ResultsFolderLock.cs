@@ -91,15 +91,40 @@ public sealed class ResultsFolderLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// The holder's note. The holder writes it just after taking the lock, so a note may be missing for a moment, or
+    /// still be the one of an earlier holder that has ended: wait briefly for a note whose process is alive.
+    /// </summary>
     private static string Owner(string fullDirectory)
     {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            string? note = ReadNote(Path.Combine(fullDirectory, OwnerFileName));
+            if (note is not null && IsAlive(note)) return note;
+            if (DateTime.UtcNow > deadline) return "another tinynet-sweeps process";
+            Thread.Sleep(50);
+        }
+    }
+
+    private static string? ReadNote(string path)
+    {
+        try { return File.ReadAllText(path).Trim(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Whether the note's process runs (it can only be checked on this machine; another's is taken on trust).</summary>
+    private static bool IsAlive(string note)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(note, @"^process (\d+) on (\S+) ");
+        if (!match.Success) return false;
+        if (match.Groups[2].Value != Environment.MachineName) return true;
         try
         {
-            string note = File.ReadAllText(Path.Combine(fullDirectory, OwnerFileName)).Trim();
-            if (note.Length > 0) return note;
+            using var process = System.Diagnostics.Process.GetProcessById(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            return !process.HasExited;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return "another tinynet-sweeps process";
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException) { return false; }
     }
 
     /// <summary>The operating system's words, without .NET's "Access to the path ... is denied." framing repeated.</summary>

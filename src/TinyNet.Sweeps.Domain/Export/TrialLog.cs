@@ -34,11 +34,10 @@ public sealed class TrialLog : IDisposable
         {
             // No buffer of our own: each record goes to the operating system in one write as it is appended.
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-            var log = new TrialLog(stream, path);
             // An interrupted write can leave a partial last line; start ours on a fresh line.
-            if (stream.Length > 0 && LastByte(stream) != '\n') log.Write("\n"u8.ToArray());
+            if (stream.Length > 0 && LastByte(stream) != '\n') stream.WriteByte((byte)'\n');
             stream.Seek(0, SeekOrigin.End);
-            return log;
+            return new TrialLog(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
