@@ -69,6 +69,7 @@ internal static class CompareCommand
     {
         var c = CultureInfo.InvariantCulture;
         var rowsA = a.Rows.ToDictionary(r => r.ConfigKey);
+        var labels = ConfigurationLabels.For(compared.Select(row => rowsA[row.ConfigKey].Config));
         var table = new Table().Border(TableBorder.Simple)
             .Title($"{Markup.Escape(a.Name)} → {Markup.Escape(b.Name)}: ranked by {Markup.Escape(Describe(metric))}");
         table.AddColumn(new TableColumn("configuration").NoWrap());
@@ -86,7 +87,7 @@ internal static class CompareCommand
             };
             var cells = new List<string>
             {
-                Markup.Escape(Tables.Describe(rowsA[row.ConfigKey] with { Label = row.Label })),
+                Markup.Escape(labels.Describe(rowsA[row.ConfigKey].Config, row.Label)),
                 $"{row.RankA} → {row.RankB} ({moved})",
             };
             foreach (var m in row.Metrics)

@@ -38,6 +38,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
     private bool _resultsChanged;
     private TimeSpan? _lastRank;
     private RankedConfiguration? _best;
+    private string? _bestDescribed;
 
     public LiveProgress(string name, MetricSpec metric, int total, IReadOnlyDictionary<string, string> labels)
     {
@@ -142,8 +143,10 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
         }
         if (snapshot is not null)
         {
-            var best = Ranker.Rank(_name, _metric, snapshot, _labels).Rows.FirstOrDefault(r => r.Completed > 0);
-            lock (_gate) _best = best;
+            var ranking = Ranker.Rank(_name, _metric, snapshot, _labels);
+            var best = ranking.Rows.FirstOrDefault(r => r.Completed > 0);
+            string? described = best is null ? null : Tables.Describe(best, Tables.Labels(ranking));
+            lock (_gate) (_best, _bestDescribed) = (best, described);
         }
         lock (_gate) return _best;
     }
@@ -181,7 +184,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
             rows.Add(new Markup($"{rate.ToString("0.0", c)} trials/s   elapsed {Format(elapsed)}   {eta}"));
         }
         if (best is not null && best.Metrics.TryGetValue(_metric.Name, out var summary))
-            rows.Add(new Markup($"best so far: [bold]{Markup.Escape(Tables.Describe(best))}[/]\n" +
+            rows.Add(new Markup($"best so far: [bold]{Markup.Escape(_bestDescribed ?? "")}[/]\n" +
                                 $"  {Markup.Escape(_metric.Name)} = [bold]{Markup.Escape(RankingExporter.FormatSummary(summary))}[/] (n={best.Completed})"));
         else
             rows.Add(new Markup("[grey]best so far: no completed trial yet[/]"));

@@ -29,7 +29,7 @@ internal static class StatusCommand
                                 $"({progress.Completed} completed, {progress.Diverged} diverged, {progress.Failed} failed), {progress.Running} running.");
             var ranking = await coordinator.GetRanking();
             if (ranking.Rows.FirstOrDefault(r => r.Completed > 0) is { } best)
-                io.Output.WriteLine($"Best so far by {info.Metric.Name}: {Tables.Describe(best)} = {RankingExporter.FormatSummary(best.Metrics[info.Metric.Name])} (n={best.Completed}).");
+                io.Output.WriteLine($"Best so far by {info.Metric.Name}: {Tables.Describe(best, Tables.Labels(ranking))} = {RankingExporter.FormatSummary(best.Metrics[info.Metric.Name])} (n={best.Completed}).");
             return ExitCodes.Success;
         });
         return command;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using TinyNet.Sweeps.Domain.Ranking;
+using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Domain.Export;
@@ -15,11 +16,7 @@ public static class RankingExporter
     public const string MarkdownFile = "ranking.md";
 
     /// <summary>The sweep file's parameter names, in the order every table shows them.</summary>
-    public static IReadOnlyList<string> ParameterNames { get; } =
-    [
-        "activation", "optimizer", "learning_rate", "momentum", "weight_decay", "noise_level",
-        "clean_ratio", "epochs", "batch_size", "hidden_units", "loss",
-    ];
+    public static IReadOnlyList<string> ParameterNames { get; } = [.. ParameterCatalog.ConfigParameters.Select(p => p.Name)];
 
     /// <summary>Writes the three files into a folder the caller holds; each is replaced whole or not at all.</summary>
     /// <exception cref="ResultsWriteException">A file could not be written.</exception>
@@ -31,27 +28,8 @@ public static class RankingExporter
     }
 
     /// <summary>The configuration as the sweep file would write it, keyed by parameter name.</summary>
-    public static IReadOnlyDictionary<string, string> Parameters(TrialConfig config)
-    {
-        var c = CultureInfo.InvariantCulture;
-        return new Dictionary<string, string>
-        {
-            ["activation"] = Word(config.Activation),
-            ["optimizer"] = Word(config.Optimizer),
-            ["learning_rate"] = config.LearningRate.ToString("R", c),
-            ["momentum"] = config.Momentum.ToString("R", c),
-            ["weight_decay"] = config.WeightDecay.ToString("R", c),
-            ["noise_level"] = config.NoiseLevel.ToString("R", c),
-            ["clean_ratio"] = config.CleanRatio.ToString("R", c),
-            ["epochs"] = config.Epochs.ToString(c),
-            ["batch_size"] = config.BatchSize.ToString(c),
-            ["hidden_units"] = config.HiddenUnits.ToString(c),
-            ["loss"] = Word(config.Loss),
-        };
-    }
-
-    private static string Word<T>(T value) where T : struct, Enum =>
-        JsonSerializer.Serialize(value, SweepJson.Options).Trim('"');
+    public static IReadOnlyDictionary<string, string> Parameters(TrialConfig config) =>
+        ParameterCatalog.ConfigParameters.ToDictionary(p => p.Name, p => p.Text(config));
 
     public static string ToCsv(SweepRanking ranking)
     {
@@ -127,20 +105,17 @@ public static class RankingExporter
         md.AppendLine($"# Sweep `{ranking.Name}`").AppendLine();
         md.AppendLine($"Ranked by `{ranking.Metric.Name}` ({goal}), ties broken by `eval_loss`; mean ± standard deviation over seeds.")
           .AppendLine();
-        var columns = new List<string> { "rank", "label", "activation", "optimizer", "learning_rate", "weight_decay",
-            "noise_level", "clean_ratio", "epochs", "batch_size", "hidden_units", "n" };
+        var columns = new List<string> { "rank", "label" };
+        columns.AddRange(ParameterNames);
+        columns.Add("n");
         columns.AddRange(MetricNames.All);
         md.AppendLine("| " + string.Join(" | ", columns) + " |");
         md.AppendLine("|" + string.Concat(columns.Select(_ => "---|")));
         foreach (var row in ranking.Rows)
         {
-            var p = Parameters(row.Config);
-            var cells = new List<string>
-            {
-                row.Rank.ToString(CultureInfo.InvariantCulture), row.Label ?? row.ConfigKey, p["activation"], p["optimizer"],
-                p["learning_rate"], p["weight_decay"], p["noise_level"], p["clean_ratio"], p["epochs"], p["batch_size"],
-                p["hidden_units"], CountCell(row),
-            };
+            var cells = new List<string> { row.Rank.ToString(CultureInfo.InvariantCulture), row.Label ?? row.ConfigKey };
+            cells.AddRange(ParameterCatalog.ConfigParameters.Select(p => p.Text(row.Config)));
+            cells.Add(CountCell(row));
             cells.AddRange(MetricNames.All.Select(m => row.Metrics.TryGetValue(m, out var s) ? FormatSummary(s) : "—"));
             md.AppendLine("| " + string.Join(" | ", cells.Select(c => c.Replace("|", "\\|"))) + " |");
         }

@@ -3,10 +3,10 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Domain.Sweeps;
 
-internal enum ParamType { Choice, Int, Float }
+public enum ParamType { Choice, Int, Float }
 
 /// <summary>The values a parameter can train with, e.g. [0, 1) for momentum or the integers 1..1024 for hidden units.</summary>
-internal sealed record ParamBounds(double Min, bool MinInclusive, double Max, bool MaxInclusive, bool Integer = false)
+public sealed record ParamBounds(double Min, bool MinInclusive, double Max, bool MaxInclusive, bool Integer = false)
 {
     public bool Contains(double v) =>
         !double.IsNaN(v) && (v > Min || (MinInclusive && v == Min)) && (v < Max || (MaxInclusive && v == Max));
@@ -27,9 +27,17 @@ internal sealed record ParamBounds(double Min, bool MinInclusive, double Max, bo
     }
 }
 
-internal sealed record KnownParameter(
+/// <summary>
+/// One hyperparameter of TinyNet: how sweep files name it, what it can be (and why), how a configuration holds it
+/// (<see cref="Apply"/>, <see cref="Read"/>) and how tables show it (<see cref="LabelFormat"/>). Every table, export,
+/// config key and the reader iterate these: adding a parameter is one entry in <see cref="ParameterCatalog"/> plus its
+/// use in training.
+/// </summary>
+/// <param name="Read">The value in a configuration: an enum, a double or an int; null for <c>seed</c>, which is not part of one.</param>
+/// <param name="LabelFormat">Its part of a configuration's one-line label, {0} standing for the value: "lr={0}", "{0}ep".</param>
+public sealed record KnownParameter(
     string Name, ParamType Type, IReadOnlyList<string> Choices, ParamBounds Bounds, string Why,
-    Func<TrialConfig, ParamValue, TrialConfig> Apply)
+    Func<TrialConfig, ParamValue, TrialConfig> Apply, Func<TrialConfig, object>? Read = null, string LabelFormat = "{0}")
 {
     public string TypeName => Type switch
     {
@@ -37,10 +45,33 @@ internal sealed record KnownParameter(
         ParamType.Int => "an integer",
         _ => "a number",
     };
+
+    /// <summary>The value as a sweep file writes it: "relu", "0.1", "200".</summary>
+    public string Text(TrialConfig config) => Read!(config) switch
+    {
+        Enum choice => Word(choice),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
+    };
+
+    /// <summary>The value as config keys have hashed it from the start (enum names as C# writes them): never change it.</summary>
+    public string KeyText(TrialConfig config) => Read!(config) switch
+    {
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
+    };
+
+    public ParamValue ValueOf(TrialConfig config) => Read!(config) switch
+    {
+        Enum choice => ParamValue.Of(Word(choice)),
+        var number => ParamValue.Of(Convert.ToDouble(number, CultureInfo.InvariantCulture)),
+    };
+
+    private static string Word(Enum choice) => System.Text.Json.JsonSerializer.Serialize(choice, choice.GetType(), Export.SweepJson.Options).Trim('"');
 }
 
 /// <summary>TinyNet's hyperparameters as a sweep file names them, with the values each can train with.</summary>
-internal static class ParameterCatalog
+public static class ParameterCatalog
 {
     public const string Seed = "seed";
 
@@ -48,39 +79,43 @@ internal static class ParameterCatalog
     private static ParamBounds Between(double min, double max, bool maxInclusive = true) => new(min, true, max, maxInclusive);
     private static ParamBounds Integers(int min, int max) => new(min, true, max, true, Integer: true);
 
+    // In the order of every table, which is also the order config keys hash them in (do not reorder).
     // Every bound says why, in words a user can check: the message prints the bounds and this reason.
     private static readonly KnownParameter[] All =
     [
         new("activation", ParamType.Choice, ["sigmoid", "relu", "tanh"], AnyChoice, "",
-            (c, v) => c with { Activation = Enum.Parse<Activation>(v.Choice!, ignoreCase: true) }),
+            (c, v) => c with { Activation = Enum.Parse<Activation>(v.Choice!, ignoreCase: true) }, c => c.Activation),
         new("optimizer", ParamType.Choice, ["sgd", "adam", "adamw"], AnyChoice, "",
-            (c, v) => c with { Optimizer = Enum.Parse<OptimizerKind>(v.Choice!, ignoreCase: true) }),
-        new("loss", ParamType.Choice, ["mse", "bce"], AnyChoice, "",
-            (c, v) => c with { Loss = Enum.Parse<LossKind>(v.Choice!, ignoreCase: true) }),
+            (c, v) => c with { Optimizer = Enum.Parse<OptimizerKind>(v.Choice!, ignoreCase: true) }, c => c.Optimizer),
         new("learning_rate", ParamType.Float, [], new(0, false, 10, true),
             "a step of zero or against the gradient does not learn, and above 10 one step overflows TinyNet's outputs",
-            (c, v) => c with { LearningRate = v.Number!.Value }),
+            (c, v) => c with { LearningRate = v.Number!.Value }, c => c.LearningRate, "lr={0}"),
         new("momentum", ParamType.Float, [], Between(0, 1, maxInclusive: false), "momentum 1 or more never forgets old gradients and diverges",
-            (c, v) => c with { Momentum = v.Number!.Value }),
+            (c, v) => c with { Momentum = v.Number!.Value }, c => c.Momentum, "mom={0}"),
         new("weight_decay", ParamType.Float, [], Between(0, 10),
             "negative decay pushes weights to grow, and above 10 the decay swamps every gradient",
-            (c, v) => c with { WeightDecay = v.Number!.Value }),
+            (c, v) => c with { WeightDecay = v.Number!.Value }, c => c.WeightDecay, "wd={0}"),
         new("noise_level", ParamType.Float, [], Between(0, 1), "it is a fraction of the pixel range",
-            (c, v) => c with { NoiseLevel = v.Number!.Value }),
+            (c, v) => c with { NoiseLevel = v.Number!.Value }, c => c.NoiseLevel, "noise={0}"),
         new("clean_ratio", ParamType.Float, [], Between(0, 1), "it is a fraction of each batch",
-            (c, v) => c with { CleanRatio = v.Number!.Value }),
+            (c, v) => c with { CleanRatio = v.Number!.Value }, c => c.CleanRatio, "clean={0}"),
         new("epochs", ParamType.Int, [], Integers(1, 100_000),
             "a trial needs at least one optimiser step, and 100000 steps are already about ten seconds of training and a 2 MB loss history per trial",
-            (c, v) => c with { Epochs = (int)v.Number!.Value }),
+            (c, v) => c with { Epochs = (int)v.Number!.Value }, c => c.Epochs, "{0}ep"),
         new("batch_size", ParamType.Int, [], Integers(2, 4096),
             "a batch needs at least one horizontal/vertical pair, and every step draws a fresh batch, so more than 4096 examples only slow training down",
-            (c, v) => c with { BatchSize = (int)v.Number!.Value }),
+            (c, v) => c with { BatchSize = (int)v.Number!.Value }, c => c.BatchSize, "bs{0}"),
         new("hidden_units", ParamType.Int, [], Integers(1, 1024),
             "the hidden layer needs at least one unit, and TinyNet's 4 inputs gain nothing from more than 1024 while memory grows with every unit",
-            (c, v) => c with { HiddenUnits = (int)v.Number!.Value }),
+            (c, v) => c with { HiddenUnits = (int)v.Number!.Value }, c => c.HiddenUnits, "h{0}"),
+        new("loss", ParamType.Choice, ["mse", "bce"], AnyChoice, "",
+            (c, v) => c with { Loss = Enum.Parse<LossKind>(v.Choice!, ignoreCase: true) }, c => c.Loss),
         new(Seed, ParamType.Int, [], Integers(0, int.MaxValue), "a seed is a non-negative 32-bit integer, as the trainer's generators take it",
             (c, _) => c),
     ];
+
+    /// <summary>The parameters a <see cref="TrialConfig"/> holds (all but <c>seed</c>), in table order.</summary>
+    public static IReadOnlyList<KnownParameter> ConfigParameters { get; } = [.. All.Where(p => p.Read is not null)];
 
     private static readonly Dictionary<string, KnownParameter> ByName = All.ToDictionary(p => p.Name);
 

@@ -9,9 +9,8 @@ public enum MetricGoal { Minimize, Maximize }
 /// <summary>The metric a sweep ranks trials by. The default is <c>calibration_error</c>, minimized.</summary>
 public sealed record MetricSpec(string Name, MetricGoal Goal)
 {
-    /// <summary>Metric names a sweep file may use (the snake_case names of <see cref="TrialMetrics"/>).</summary>
-    public static IReadOnlyList<string> KnownNames { get; } =
-        ["final_loss", "eval_loss", "eval_accuracy", "brier", "calibration_error", "clear_confidence", "ambiguous_confidence"];
+    /// <summary>Metric names a sweep file may use: every metric of <see cref="MetricNames"/>.</summary>
+    public static IReadOnlyList<string> KnownNames => MetricNames.All;
 
     public static MetricSpec Default { get; } = new("calibration_error", MetricGoal.Minimize);
 }

@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Domain.Trials;
 using YamlDotNet.RepresentationModel;
 
 namespace TinyNet.Sweeps.Domain.Sweeps;
@@ -169,8 +170,8 @@ internal static class SweepReader
             return null;
 
         // W&B defaults the goal to minimize; warn when that is probably not what the user wants.
-        bool higherIsBetter = name is "eval_accuracy" or "clear_confidence";
-        bool lowerIsBetter = name is "final_loss" or "eval_loss" or "brier" or "calibration_error";
+        bool higherIsBetter = MetricNames.Direction(name) == MetricDirection.HigherIsBetter;
+        bool lowerIsBetter = MetricNames.Direction(name) == MetricDirection.LowerIsBetter;
         if (higherIsBetter && goal == MetricGoal.Minimize)
             d.Warning(goalNode ?? entry.Key, $"metric {name} is minimized{(goalNode is null ? " (W&B's default goal)" : "")}, but higher is better; did you mean goal: maximize?");
         if (lowerIsBetter && goal == MetricGoal.Maximize)

@@ -15,6 +15,14 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
         [FinalLoss, EvalLoss, EvalAccuracy, Brier, CalibrationError, ClearConfidence, AmbiguousConfidence];
 
+    /// <summary>Which way a metric is better, so a goal that looks backwards can be pointed out.</summary>
+    public static MetricDirection Direction(string name) => name switch
+    {
+        EvalAccuracy or ClearConfidence => MetricDirection.HigherIsBetter,
+        AmbiguousConfidence => MetricDirection.NeitherWay, // 0.5 is ideal: a sweep may push it either way
+        _ => MetricDirection.LowerIsBetter,
+    };
+
     /// <summary>The values training can produce for a metric; a recorded value outside them did not come from training.</summary>
     public static (double Min, double Max) Range(string name) => name switch
     {
@@ -35,3 +43,5 @@ public static class MetricNames
         _ => throw new ArgumentException($"Unknown metric '{name}'. Known: {string.Join(", ", All)}.", nameof(name)),
     };
 }
+
+public enum MetricDirection { LowerIsBetter, HigherIsBetter, NeitherWay }

@@ -1,20 +1,19 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using TinyNet.Sweeps.Domain.Sweeps;
 
 namespace TinyNet.Sweeps.Domain.Trials;
 
 /// <summary>Stable ids for configurations and trials, independent of file order and of the run.</summary>
 public static class TrialIdentity
 {
-    /// <summary>A short hash of every field of <paramref name="config"/>, written in a fixed order and format.</summary>
+    /// <summary>
+    /// A short hash of every parameter of <paramref name="config"/>, written in the catalog's order and key format. Keys
+    /// name results on disk and in clusters, so that text must never change for an existing parameter.
+    /// </summary>
     public static string ConfigKey(TrialConfig config)
     {
-        var c = CultureInfo.InvariantCulture;
-        string canonical = string.Join('|',
-            config.Activation, config.Optimizer, config.LearningRate.ToString("R", c), config.Momentum.ToString("R", c),
-            config.WeightDecay.ToString("R", c), config.NoiseLevel.ToString("R", c), config.CleanRatio.ToString("R", c),
-            config.Epochs.ToString(c), config.BatchSize.ToString(c), config.HiddenUnits.ToString(c), config.Loss);
+        string canonical = string.Join('|', ParameterCatalog.ConfigParameters.Select(p => p.KeyText(config)));
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return Convert.ToHexStringLower(hash.AsSpan(0, 5));
     }
