@@ -3,14 +3,14 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Abstractions;
 
-/// <summary>What a client hands a coordinator: the trials to run and the results it already has (a resume).</summary>
+/// <summary>
+/// What a client hands a coordinator: the sweep's plan (the coordinator makes its search from it) and results the
+/// client already has (a resume), which stand for the trials the search asks for when their configuration and seed match.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepLaunch")]
 public sealed record SweepLaunch(
-    [property: Id(0)] string Name,
-    [property: Id(1)] MetricSpec Metric,
-    [property: Id(2)] IReadOnlyList<TrialSpec> Trials,
-    [property: Id(3)] IReadOnlyList<TrialResult> PriorResults,
-    [property: Id(4)] IReadOnlyDictionary<string, string> Labels);
+    [property: Id(0)] SweepPlan Plan,
+    [property: Id(1)] IReadOnlyList<TrialResult> PriorResults);
 
 [GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.TrialAssignment")]
 public sealed record TrialAssignment(

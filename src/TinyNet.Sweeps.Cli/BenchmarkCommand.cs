@@ -74,12 +74,13 @@ internal static class BenchmarkCommand
     /// The same trials by a raw loop and through the cluster, at the same parallelism, in the order raw, cluster,
     /// cluster, raw, so that a drift during the run (background JIT tiering, caches) weighs on both sides alike.
     /// </summary>
-    private static async Task<Figures> Measure(ITrialTrainer trainer, SweepRunner runner, List<TrialSpec> trials, int workers,
+    private static async Task<Figures> Measure(ITrialTrainer trainer, SweepRunner runner, SweepPlan plan, int workers,
         IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
     {
+        var trials = plan.ListedTrials;
         var raw1 = RawLoop(trainer, trials, workers);
-        var cluster1 = await ClusterRun(runner, trials, progress, cancellationToken);
-        var cluster2 = await ClusterRun(runner, trials, null, cancellationToken);
+        var cluster1 = await ClusterRun(runner, plan, progress, cancellationToken);
+        var cluster2 = await ClusterRun(runner, plan, null, cancellationToken);
         var raw2 = RawLoop(trainer, trials, workers);
         return new Figures(trials.Count * 2, trials[0].Config.Epochs, raw1.Wall + raw2.Wall, raw1.Cpu + raw2.Cpu,
             cluster1.Wall + cluster2.Wall, cluster1.Cpu + cluster2.Cpu, cluster1.TrainingMs + cluster2.TrainingMs,
@@ -87,15 +88,14 @@ internal static class BenchmarkCommand
     }
 
     private static async Task<(TimeSpan Wall, TimeSpan Cpu, double TrainingMs)> ClusterRun(
-        SweepRunner runner, List<TrialSpec> trials, IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
+        SweepRunner runner, SweepPlan plan, IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
     {
         string outDir = Path.Combine(Path.GetTempPath(), $"tinynet-benchmark-{Guid.NewGuid():N}");
         using var trainingTime = new HistogramSum(SweepTelemetry.Name, "tinynet.trial.training_time");
-        var request = new SweepRequest("benchmark", new MetricSpec(MetricNames.CalibrationError, MetricGoal.Minimize), trials, new Dictionary<string, string>());
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         using (var folder = ResultsFolderLock.Acquire(outDir, "tinynet-sweeps benchmark"))
-            await runner.RunAsync(request, folder, [], progress, cancellationToken);
+            await runner.RunAsync(plan, folder, [], progress, cancellationToken);
         clock.Stop();
         cpu = CpuTime() - cpu;
         Directory.Delete(outDir, recursive: true);
@@ -108,8 +108,8 @@ internal static class BenchmarkCommand
         return process.TotalProcessorTime;
     }
 
-    /// <summary>The notebook's three experiments in turn, each with its own seed, all at <paramref name="epochs"/>.</summary>
-    private static List<TrialSpec> Trials(int count, int epochs, int firstSeed)
+    /// <summary>The notebook's three experiments, all at <paramref name="epochs"/>, each with a third of <paramref name="count"/> seeds (rounded up).</summary>
+    private static SweepPlan Trials(int count, int epochs, int firstSeed)
     {
         TrialConfig[] family =
         [
@@ -117,7 +117,8 @@ internal static class BenchmarkCommand
             new() { Activation = Activation.Relu, Epochs = epochs },
             new() { Activation = Activation.Relu, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, WeightDecay = 0.01, CleanRatio = 0.2, Epochs = epochs },
         ];
-        return Enumerable.Range(0, count).Select(i => TrialIdentity.Create(family[i % family.Length], firstSeed + i, i)).ToList();
+        int seeds = (count + family.Length - 1) / family.Length;
+        return SweepPlan.OfConfigurations("benchmark", MetricSpec.Default, family.Select(c => (c, (string?)null)), [.. Enumerable.Range(firstSeed, seeds)]);
     }
 
     private static (TimeSpan Wall, TimeSpan Cpu) RawLoop(ITrialTrainer trainer, IReadOnlyList<TrialSpec> trials, int workers)

@@ -29,7 +29,6 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
     private readonly string _name;
     private readonly MetricSpec _metric;
     private readonly int _total;
-    private readonly IReadOnlyDictionary<string, string> _labels;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
     private readonly Dictionary<string, Domain.Trials.TrialResult> _results = new();
@@ -40,12 +39,11 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
     private RankedConfiguration? _best;
     private string? _bestDescribed;
 
-    public LiveProgress(string name, MetricSpec metric, int total, IReadOnlyDictionary<string, string> labels)
+    public LiveProgress(string name, MetricSpec metric, int total)
     {
         _name = name;
         _metric = metric;
         _total = total;
-        _labels = labels;
     }
 
     /// <summary>
@@ -143,7 +141,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
         }
         if (snapshot is not null)
         {
-            var ranking = Ranker.Rank(_name, _metric, snapshot, _labels);
+            var ranking = Ranker.Rank(_name, _metric, snapshot);
             var best = ranking.Rows.FirstOrDefault(r => r.Completed > 0);
             string? described = best is null ? null : Tables.Describe(best, Tables.Labels(ranking));
             lock (_gate) (_best, _bestDescribed) = (best, described);

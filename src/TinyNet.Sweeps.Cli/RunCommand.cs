@@ -40,14 +40,13 @@ internal static class RunCommand
                                          $"the whole embedded cluster takes {OptionChecks.WorkersRule}.");
             var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
 
-            var loaded = SweepLoading.Load(parse.GetValue(file)!, io);
-            if (loaded is null) return ExitCodes.InvalidInput;
-            var request = loaded.Request;
-            string outDir = parse.GetValue(output) ?? SweepNames.DefaultResultsDirectory(request.Name);
+            var plan = SweepLoading.Load(parse.GetValue(file)!, io);
+            if (plan is null) return ExitCodes.InvalidInput;
+            string outDir = parse.GetValue(output) ?? SweepNames.DefaultResultsDirectory(plan.Name);
             // Everything is checked before the cluster starts: the folder is ours and writable, the trials fit in memory.
             using var folder = ResultsFolderLock.Acquire(outDir, $"tinynet-sweeps run {parse.GetValue(file)}");
-            RunPreflight.Check(request, siloCount * workersPerSilo, outDir, io);
-            var resume = ResumeCheck.Select(request.Trials, TrialLog.Read(outDir));
+            RunPreflight.Check(plan, siloCount * workersPerSilo, outDir, io);
+            var resume = ResumeCheck.Select(TrialLog.Read(outDir), plan.IsListed ? plan.ListedTrials : null);
             foreach (string warning in resume.Warnings) io.Error.WriteLine($"warning: {warning}");
 
             Log.Logger = Observability.CreateLogger(new LogOptions
@@ -70,9 +69,9 @@ internal static class RunCommand
                     Log.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
                     var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
                     outcome = LiveProgress.IsAvailable(io)
-                        ? await new LiveProgress(request.Name, request.Metric, request.Trials.Count, request.Labels)
-                            .ShowWhileAsync(progress => runner.RunAsync(request, folder, resume.Reusable, progress, stop))
-                        : await runner.RunAsync(request, folder, resume.Reusable, new ProgressPrinter(request.Trials.Count), stop);
+                        ? await new LiveProgress(plan.Name, plan.Metric, plan.Total)
+                            .ShowWhileAsync(progress => runner.RunAsync(plan, folder, resume.Reusable, progress, stop))
+                        : await runner.RunAsync(plan, folder, resume.Reusable, new ProgressPrinter(plan.Total), stop);
                 }
 
                 io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top)));
@@ -82,7 +81,7 @@ internal static class RunCommand
                                     "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
                 if (parse.GetValue(report)) WriteReport(outDir, io);
                 if (!outcome.Cancelled) return ExitCodes.Success;
-                io.Error.WriteLine($"Interrupted: {request.Trials.Count - outcome.Ran - outcome.Reused} trials did not finish. " +
+                io.Error.WriteLine($"Interrupted: {plan.Total - outcome.Ran - outcome.Reused} trials did not finish. " +
                                    "Run the same command again to resume; finished trials are reused.");
                 return io.Signals.ExitCode;
             }

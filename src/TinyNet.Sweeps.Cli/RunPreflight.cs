@@ -1,5 +1,5 @@
 using TinyNet.Sweeps.Domain.Trials;
-using TinyNet.Sweeps.Hosting;
+using TinyNet.Sweeps.Domain.Sweeps;
 
 namespace TinyNet.Sweeps.Cli;
 
@@ -10,12 +10,13 @@ internal static class RunPreflight
     private const double MemoryShare = 0.5;
 
     /// <exception cref="UsageException">The largest trials, one per worker, would not fit in memory.</exception>
-    public static void Check(SweepRequest request, int workers, string outDir, CliIO io)
+    public static void Check(SweepPlan plan, int workers, string outDir, CliIO io)
     {
-        if (request.Trials.Count == 0) return;
-        var largest = request.Trials.MaxBy(t => TrialFootprint.TrainingBytes(t.Config))!;
+        if (!plan.IsListed || plan.ListedTrials.Count == 0) return;
+        var trials = plan.ListedTrials;
+        var largest = trials.MaxBy(t => TrialFootprint.TrainingBytes(t.Config))!;
         long perTrial = TrialFootprint.TrainingBytes(largest.Config);
-        long atOnce = perTrial * Math.Min(workers, request.Trials.Count);
+        long atOnce = perTrial * Math.Min(workers, trials.Count);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (atOnce > available * MemoryShare)
             throw new UsageException(
@@ -23,7 +24,7 @@ internal static class RunPreflight
                 $"needs about {Bytes(perTrial)} while it trains, {Bytes(atOnce)} for {workers} workers at once: more than half of the {Bytes(available)} " +
                 "this process may use. Lower --workers, hidden_units or batch_size.");
 
-        long written = request.Trials.Sum(t => TrialFootprint.RecordBytes(t.Config));
+        long written = trials.Sum(t => TrialFootprint.RecordBytes(t.Config));
         if (FreeSpace(outDir) is { } free && written > free)
             io.Error.WriteLine($"warning: the sweep writes about {Bytes(written)} into {outDir}, which has {Bytes(free)} free; " +
                                "it stops with an error when the disk is full (finished trials are kept, run again to resume).");

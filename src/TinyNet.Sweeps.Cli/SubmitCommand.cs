@@ -30,24 +30,23 @@ internal static class SubmitCommand
                 return await SweepWatch.WaitAsync(io, existing, info, reattachFolder, parse.GetValue(top), address);
             }
 
-            var loaded = SweepLoading.Load(argument, io);
-            if (loaded is null) return ExitCodes.InvalidInput;
-            var request = loaded.Request;
+            var plan = SweepLoading.Load(argument, io);
+            if (plan is null) return ExitCodes.InvalidInput;
             // Checked before the sweep reaches the cluster: the folder must be ours and writable.
             using var folder = parse.GetValue(wait) ? OutputFolder(parse.GetValue(output), $"tinynet-sweeps submit {argument} --wait") : null;
             await using var connected = await ClusterConnection.ConnectAsync(address, cancellationToken);
-            string sweepId = SweepNames.NewSweepId(request.Name, DateTimeOffset.UtcNow);
+            string sweepId = SweepNames.NewSweepId(plan.Name, DateTimeOffset.UtcNow);
             var coordinator = connected.Client.GetGrain<ISweepCoordinatorGrain>(sweepId);
             using (var activity = SweepTelemetry.ActivitySource.StartActivity("submit"))
             {
                 activity?.SetTag("sweep.id", sweepId);
-                await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, [], request.Labels));
+                await coordinator.Start(new SweepLaunch(plan, []));
             }
             io.Output.WriteLine(sweepId);
             io.Output.Flush();
             if (!parse.GetValue(wait))
             {
-                io.Error.WriteLine($"Submitted {request.Trials.Count} trials. Follow with: tinynet-sweeps status {sweepId} --wait --redis {address.Redis}");
+                io.Error.WriteLine($"Submitted {plan.Total} trials. Follow with: tinynet-sweeps status {sweepId} --wait --redis {address.Redis}");
                 return ExitCodes.Success;
             }
             var submitted = await coordinator.GetInfo() ?? throw new InvalidOperationException("The sweep just submitted has no info.");

@@ -1,6 +1,7 @@
 using Serilog;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Export;
+using TinyNet.Sweeps.Domain.Trials;
 using TinyNet.Sweeps.Hosting;
 
 namespace TinyNet.Sweeps.Cli;
@@ -18,10 +19,14 @@ internal static class SweepWatch
         {
             using var log = folder is null ? null : TrialLog.OpenForAppend(folder);
             var written = folder is null ? new HashSet<string>() : TrialLog.Read(folder.Directory).Results.Select(r => r.Trial.Id).ToHashSet();
+            void Append(TrialResult result)
+            {
+                if (written.Add(result.Trial.Id)) log?.Append(result);
+            }
             bool over = LiveProgress.IsAvailable(io)
-                ? await new LiveProgress(info.Name, info.Metric, info.Trials, info.Labels)
-                    .ShowWhileAsync(progress => SweepFollower.FollowAsync(coordinator, log, info.Labels, written, progress, cancellationToken))
-                : await SweepFollower.FollowAsync(coordinator, log, info.Labels, written, new ProgressPrinter(info.Trials), cancellationToken);
+                ? await new LiveProgress(info.Name, info.Metric, info.Trials)
+                    .ShowWhileAsync(progress => SweepFollower.FollowAsync(coordinator, Append, progress, cancellationToken))
+                : await SweepFollower.FollowAsync(coordinator, Append, new ProgressPrinter(info.Trials), cancellationToken);
             if (!over)
             {
                 // The sweep belongs to the cluster, not to this client: leaving does not stop it.

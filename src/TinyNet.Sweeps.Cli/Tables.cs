@@ -9,17 +9,17 @@ namespace TinyNet.Sweeps.Cli;
 
 internal static class Tables
 {
-    public static Table Configurations(SweepRequest request, int count)
+    public static Table Configurations(IReadOnlyList<TrialSpec> trials, int count)
     {
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("#");
         table.AddColumn("label");
         foreach (string p in RankingExporter.ParameterNames) table.AddColumn(p);
         table.AddColumn("seed");
-        foreach (var trial in request.Trials.Take(count))
+        foreach (var trial in trials.Take(count))
         {
             var parameters = RankingExporter.Parameters(trial.Config);
-            var cells = new List<string> { (trial.Index + 1).ToString(CultureInfo.InvariantCulture), request.Labels.GetValueOrDefault(trial.ConfigKey) ?? "" };
+            var cells = new List<string> { (trial.Index + 1).ToString(CultureInfo.InvariantCulture), trial.Label ?? "" };
             cells.AddRange(RankingExporter.ParameterNames.Select(p => parameters[p]));
             cells.Add(trial.Seed.ToString(CultureInfo.InvariantCulture));
             table.AddRow(cells.Select(Markup.Escape).ToArray());

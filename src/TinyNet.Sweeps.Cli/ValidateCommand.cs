@@ -12,15 +12,16 @@ internal static class ValidateCommand
         var command = new Command("validate", "Check a sweep file: print its trial count and first configurations, or every problem in it.") { file };
         command.SetAction(parse =>
         {
-            var loaded = SweepLoading.Load(parse.GetValue(file)!, io);
-            if (loaded is null) return ExitCodes.InvalidInput;
-            var request = loaded.Request;
-            int configurations = request.Trials.Select(t => t.ConfigKey).Distinct().Count();
-            io.Output.WriteLine($"{loaded.Definition.SourceFile}: valid. Sweep '{request.Name}', method {loaded.Definition.Method.ToString().ToLowerInvariant()}, " +
-                $"{request.Trials.Count} trials ({configurations} configurations × {loaded.Definition.Seeds.Count} seeds), " +
-                $"ranked by {request.Metric.Name} ({request.Metric.Goal.ToString().ToLowerInvariant()}).");
-            io.Console.Write(Tables.Configurations(request, Shown));
-            if (request.Trials.Count > Shown) io.Output.WriteLine($"... and {request.Trials.Count - Shown} more trials.");
+            var plan = SweepLoading.Load(parse.GetValue(file)!, io);
+            if (plan is null) return ExitCodes.InvalidInput;
+            var sweep = plan.Definition;
+            var trials = plan.ListedTrials;
+            int configurations = trials.Select(t => t.ConfigKey).Distinct().Count();
+            io.Output.WriteLine($"{sweep.SourceFile}: valid. Sweep '{plan.Name}', method {sweep.Method.ToString().ToLowerInvariant()}, " +
+                $"{trials.Count} trials ({configurations} configurations × {sweep.Seeds.Count} seeds), " +
+                $"ranked by {plan.Metric.Name} ({plan.Metric.Goal.ToString().ToLowerInvariant()}).");
+            io.Console.Write(Tables.Configurations(trials, Shown));
+            if (trials.Count > Shown) io.Output.WriteLine($"... and {trials.Count - Shown} more trials.");
             return ExitCodes.Success;
         });
         return command;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Ranking;
+using TinyNet.Sweeps.Domain.Search;
 using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Grains;
@@ -23,10 +24,11 @@ public sealed class CoordinatorProgressState
 }
 
 /// <summary>
-/// Runs one sweep: dispatches trials to the silos with the most free training workers (a silo trains no more at
-/// once than its workers), records each result exactly once and ranks them. Its launch and progress are persisted
-/// and a reminder keeps it alive while it runs, so a sweep survives the loss of the coordinator's silo, or of
-/// every silo: the reactivated coordinator collects finished results from the trial grains and dispatches the rest.
+/// Runs one sweep: asks the sweep's search for trials, hands them to silos as the <see cref="DispatchPolicy{TSilo}"/>
+/// decides, records each result exactly once, tells the search, and ranks. Its launch and progress are persisted and a
+/// reminder keeps it alive while it runs, so a sweep survives the loss of the coordinator's silo, or of every silo: the
+/// reactivated coordinator collects finished results from the trial grains and replays them into a new search, which
+/// asks for the same trials again (searches are deterministic), and dispatches the rest.
 /// </summary>
 public sealed class SweepCoordinatorGrain(
     [PersistentState("launch", SiloSetup.StorageName)] IPersistentState<CoordinatorLaunchState> launchState,
@@ -36,21 +38,18 @@ public sealed class SweepCoordinatorGrain(
     private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
     private const string KeepRunningReminder = "keep-running";
 
-    /// <summary>
-    /// Trials a silo holds per training worker: one training and one queued in the silo's own pool, so a worker
-    /// that finishes starts its next trial at once instead of waiting for this grain's round trip. The pool
-    /// still trains no more trials at once than it has workers.
-    /// </summary>
-    public const int TrialsInHandPerWorker = 2;
-
     private SweepLaunch? _launch;
+    private ITrialSearch? _search;
     private SweepState _state = SweepState.NotStarted;
     private readonly Queue<TrialSpec> _pending = new();
-    private readonly Dictionary<string, SiloAddress> _running = new();
+    /// <summary>Every trial the search has asked for, by id.</summary>
+    private readonly Dictionary<string, TrialSpec> _asked = new();
+    /// <summary>Results that stand for trials when the search asks for them: a resume's, or those recovered after a reactivation.</summary>
+    private readonly Dictionary<string, TrialResult> _known = new();
     private readonly List<TrialResult> _results = new();
     private readonly HashSet<string> _finished = new();
-    private Dictionary<SiloAddress, int> _capacity = new();
-    private readonly Dictionary<SiloAddress, int> _load = new();
+    private readonly Dictionary<string, string> _labels = new();
+    private readonly DispatchPolicy<SiloAddress> _dispatch = new();
     private IGrainTimer? _capacityTimer;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -62,12 +61,12 @@ public sealed class SweepCoordinatorGrain(
         // A reactivation: the sweep started earlier, on this silo or another that may be gone.
         _launch = launch;
         _state = progressState.State.State;
-        await RecoverResults(launch, progressState.State.FinishedTrialIds);
+        await RecoverResults(progressState.State.FinishedTrialIds);
+        BeginSearch(launch);
         if (_state == SweepState.Running)
         {
-            EnqueueUnfinished(launch);
-            logger.LogWarning("Sweep {SweepId} resumes: {Finished} of {Total} trials finished, the rest dispatched again",
-                SweepId, _finished.Count, launch.Trials.Count);
+            logger.LogWarning("Sweep {SweepId} resumes: {Finished} trials finished, {Pending} dispatched again",
+                SweepId, _finished.Count, _pending.Count);
             StartCapacityTimer(dueTime: TimeSpan.Zero);
         }
     }
@@ -77,18 +76,15 @@ public sealed class SweepCoordinatorGrain(
         if (_launch is not null) return;
         _launch = launch;
         _state = SweepState.Running;
-        var planned = launch.Trials.Select(t => t.Id).ToHashSet();
-        foreach (var prior in launch.PriorResults.Where(r => planned.Contains(r.Trial.Id)))
-            Record(prior);
-        EnqueueUnfinished(launch);
+        BeginSearch(launch);
         logger.LogInformation("Sweep {SweepId} ({Name}) starts: {Total} trials, {Reused} reused from earlier runs",
-            SweepId, launch.Name, launch.Trials.Count, _finished.Count);
+            SweepId, launch.Plan.Name, _search!.Total, _finished.Count);
 
         launchState.State = new CoordinatorLaunchState { Launch = launch, SubmittedAt = DateTimeOffset.UtcNow };
         await launchState.WriteStateAsync();
         await SaveProgress();
         await GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.Key)
-            .Register(new SweepSummary(SweepId, launch.Name, launchState.State.SubmittedAt, launch.Trials.Count));
+            .Register(new SweepSummary(SweepId, launch.Plan.Name, launchState.State.SubmittedAt, _search.Total));
         // If every silo goes down, the reminder brings this sweep back when silos return.
         await this.RegisterOrUpdateReminder(KeepRunningReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 
@@ -100,9 +96,9 @@ public sealed class SweepCoordinatorGrain(
 
     public async Task ReportResult(TrialResult result)
     {
-        if (_running.Remove(result.Trial.Id, out var silo) && _load.TryGetValue(silo, out int load))
-            _load[silo] = Math.Max(0, load - 1);
+        _dispatch.Returned(result.Trial.Id, out _);
         if (!Record(result)) return;
+        Advance();
         await SaveProgress();
         await Dispatch();
         await CompleteIfDone();
@@ -119,11 +115,11 @@ public sealed class SweepCoordinatorGrain(
         int Count(TrialStatus status) => _results.Count(r => r.Outcome.Status == status);
         return new SweepProgress(
             _state,
-            _launch?.Trials.Count ?? 0,
+            _search?.Total ?? 0,
             Count(TrialStatus.Completed),
             Count(TrialStatus.Diverged),
             Count(TrialStatus.Failed),
-            _running.Count,
+            _dispatch.Running.Count,
             _results.Skip(cursor).ToList(),
             _results.Count);
     }
@@ -131,12 +127,12 @@ public sealed class SweepCoordinatorGrain(
     public Task<SweepRanking> GetRanking()
     {
         if (_launch is null) throw new InvalidOperationException($"There is no sweep '{SweepId}' in this cluster.");
-        return Task.FromResult(Ranker.Rank(_launch.Name, _launch.Metric, _results, _launch.Labels));
+        return Task.FromResult(Ranker.Rank(_launch.Plan.Name, _launch.Plan.Metric, _results, _labels));
     }
 
     public Task<SweepInfo?> GetInfo() => Task.FromResult(_launch is null
         ? null
-        : new SweepInfo(SweepId, _launch.Name, _launch.Metric, launchState.State.SubmittedAt, _launch.Trials.Count, _launch.Labels));
+        : new SweepInfo(SweepId, _launch.Plan.Name, _launch.Plan.Metric, launchState.State.SubmittedAt, _search?.Total ?? 0, _labels));
 
     public async Task Cancel()
     {
@@ -152,12 +148,12 @@ public sealed class SweepCoordinatorGrain(
     public async Task Abort()
     {
         if (_state is not (SweepState.Running or SweepState.Cancelled)) return;
-        logger.LogInformation("Sweep {SweepId} aborted: {Pending} trials not started, {Running} stopped in training", SweepId, _pending.Count, _running.Count);
+        logger.LogInformation("Sweep {SweepId} aborted: {Pending} trials not started, {Running} stopped in training", SweepId, _pending.Count, _dispatch.Running.Count);
         _pending.Clear();
         _state = SweepState.Cancelled;
         await SaveProgress();
         // Each trial answers at once and reports back when its training has stopped (or finished first).
-        await Task.WhenAll(_running.Keys.ToList().Select(async trialId =>
+        await Task.WhenAll(_dispatch.Running.Keys.ToList().Select(async trialId =>
         {
             try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trialId)).Abort(); }
             catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} ({Error})", trialId, e.Message); }
@@ -168,13 +164,12 @@ public sealed class SweepCoordinatorGrain(
 
     public async Task ReportStopped(string trialId)
     {
-        if (!_running.Remove(trialId, out var silo)) return;
-        if (_load.TryGetValue(silo, out int load)) _load[silo] = Math.Max(0, load - 1);
-        if (_state == SweepState.Running && !_finished.Contains(trialId) && _launch is not null)
+        if (!_dispatch.Returned(trialId, out var silo)) return;
+        if (_state == SweepState.Running && !_finished.Contains(trialId))
         {
             // A running sweep only loses a trial this way when the trial's silo is leaving: send nothing more there.
-            _capacity.Remove(silo);
-            _pending.Enqueue(_launch.Trials.First(t => t.Id == trialId));
+            _dispatch.Exclude(silo);
+            _pending.Enqueue(_asked[trialId]);
             logger.LogInformation("Sweep {SweepId}: trial {TrialId} was handed back by silo {Silo}; dispatching it again", SweepId, trialId, silo);
             await Dispatch();
         }
@@ -186,34 +181,56 @@ public sealed class SweepCoordinatorGrain(
         // Being activated is the point: OnActivateAsync has resumed the sweep if it was running.
         Task.CompletedTask;
 
-    private bool IsOver => _state == SweepState.Completed || (_state == SweepState.Cancelled && _running.Count == 0);
+    private bool IsOver => _state == SweepState.Completed || (_state == SweepState.Cancelled && _dispatch.Running.Count == 0);
 
-    /// <summary>Records a result once; a second report of the same trial (a retry, a resumed silo) is ignored.</summary>
+    /// <summary>A fresh search over the sweep, with the results already known standing for the trials it asks for.</summary>
+    private void BeginSearch(SweepLaunch launch)
+    {
+        foreach (var prior in launch.PriorResults) _known.TryAdd(prior.Trial.Id, prior);
+        _search = launch.Plan.CreateSearch();
+        Advance();
+    }
+
+    /// <summary>
+    /// Asks the search for trials until it has none to give now: a trial with a known result is recorded at once (which
+    /// may let the search give more), any other is queued for dispatch unless the sweep no longer dispatches.
+    /// </summary>
+    private void Advance()
+    {
+        for (var asked = _search!.Ask(); asked.Count > 0; asked = _search.Ask())
+        {
+            foreach (var trial in asked)
+            {
+                _asked[trial.Id] = trial;
+                if (trial.Label is { } label) _labels.TryAdd(trial.ConfigKey, label);
+                if (_known.Remove(trial.Id, out var known) && known.Trial.Config == trial.Config && known.Trial.Seed == trial.Seed)
+                    // This run's index and label: the order of the sweep decides the order of its trials.
+                    Record(known with { Trial = trial });
+                else if (_state == SweepState.Running && !_finished.Contains(trial.Id))
+                    _pending.Enqueue(trial);
+            }
+        }
+    }
+
+    /// <summary>Records a result once and tells the search; a second report of the same trial (a retry, a resumed silo) is ignored.</summary>
     private bool Record(TrialResult result)
     {
         if (!_finished.Add(result.Trial.Id)) return false;
         _results.Add(result);
+        _search?.Tell(result);
         Signal();
         return true;
     }
 
-    private void EnqueueUnfinished(SweepLaunch launch)
-    {
-        foreach (var trial in launch.Trials.Where(t => !_finished.Contains(t.Id)).OrderBy(t => t.Index))
-            _pending.Enqueue(trial);
-    }
-
     /// <summary>Finished results live in their trial grains; ask them again after a reactivation.</summary>
-    private async Task RecoverResults(SweepLaunch launch, IReadOnlyCollection<string> finishedIds)
+    private async Task RecoverResults(IReadOnlyCollection<string> finishedIds)
     {
-        var planned = launch.Trials.ToDictionary(t => t.Id);
-        var prior = launch.PriorResults.Where(r => planned.ContainsKey(r.Trial.Id)).ToDictionary(r => r.Trial.Id);
-        var snapshots = await Task.WhenAll(finishedIds.Where(id => !prior.ContainsKey(id)).Select(id =>
+        var prior = _launch!.PriorResults.Select(r => r.Trial.Id).ToHashSet();
+        var snapshots = await Task.WhenAll(finishedIds.Where(id => !prior.Contains(id)).Select(id =>
             GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, id)).GetSnapshot()));
-        foreach (var result in prior.Values) Record(result);
         // A trial whose saved result is missing is simply trained again.
         foreach (var snapshot in snapshots)
-            if (snapshot.Result is { } result) Record(result);
+            if (snapshot.Result is { } result) _known.TryAdd(result.Trial.Id, result);
     }
 
     private Task SaveProgress()
@@ -225,7 +242,7 @@ public sealed class SweepCoordinatorGrain(
 
     private async Task CompleteIfDone()
     {
-        if (_state == SweepState.Running && _pending.Count == 0 && _running.Count == 0)
+        if (_state == SweepState.Running && _pending.Count == 0 && _dispatch.Running.Count == 0)
         {
             _state = SweepState.Completed;
             await SaveProgress();
@@ -265,35 +282,26 @@ public sealed class SweepCoordinatorGrain(
                 logger.LogWarning("Silo {Silo} did not tell its capacity ({Error}); not dispatching to it", silo, e.Message);
             }
         }
-        _capacity = capacity;
+        _dispatch.UpdateSilos(capacity);
     }
 
-    /// <summary>
-    /// Trials dispatched to a silo that has left the cluster will never report: train them again elsewhere.
-    /// Determinism makes the new result equal to the one that was lost.
-    /// </summary>
+    /// <summary>Trials dispatched to a silo that has left the cluster will never report: train them again elsewhere.</summary>
     private void RequeueTrialsOfLostSilos()
     {
-        var lost = _running.Where(r => !_capacity.ContainsKey(r.Value)).ToList();
-        if (lost.Count == 0 || _launch is null) return;
-        var trials = _launch.Trials.ToDictionary(t => t.Id);
-        foreach (var (trialId, silo) in lost)
-        {
-            _running.Remove(trialId);
-            _load.Remove(silo);
-            if (!_finished.Contains(trialId)) _pending.Enqueue(trials[trialId]);
-        }
+        var lost = _dispatch.TakeBackFromLostSilos();
+        if (lost.Count == 0) return;
+        foreach (string trialId in lost)
+            if (_state == SweepState.Running && !_finished.Contains(trialId)) _pending.Enqueue(_asked[trialId]);
         logger.LogWarning("Sweep {SweepId}: {Count} trials were on silos that left the cluster; dispatching them again", SweepId, lost.Count);
     }
 
     private async Task Dispatch()
     {
-        while (_state == SweepState.Running && _pending.Count > 0 && FreestSilo() is { } silo)
+        while (_state == SweepState.Running && _pending.Count > 0 && _dispatch.TryPickSilo(out var silo))
         {
             var trial = _pending.Dequeue();
             if (_finished.Contains(trial.Id)) continue;
-            _running[trial.Id] = silo;
-            _load[silo] = _load.GetValueOrDefault(silo) + 1;
+            _dispatch.Dispatched(trial.Id, silo);
             try
             {
                 var grain = GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trial.Id));
@@ -302,25 +310,11 @@ public sealed class SweepCoordinatorGrain(
             catch (Exception e)
             {
                 logger.LogWarning("Could not start trial {TrialId} on {Silo} ({Error}); it will be dispatched again", trial.Id, silo, e.Message);
-                _running.Remove(trial.Id);
-                _load[silo]--;
+                _dispatch.Returned(trial.Id, out _);
                 _pending.Enqueue(trial);
                 return;
             }
         }
-    }
-
-    /// <summary>The silo with the most room for another trial, or null when every silo has its hands full.</summary>
-    private SiloAddress? FreestSilo()
-    {
-        SiloAddress? best = null;
-        int bestFree = 0;
-        foreach (var (silo, workers) in _capacity)
-        {
-            int free = workers * TrialsInHandPerWorker - _load.GetValueOrDefault(silo);
-            if (free > bestFree) (best, bestFree) = (silo, free);
-        }
-        return best;
     }
 
     /// <summary>Makes a call whose target, if not yet active, is placed on <paramref name="silo"/>.</summary>

@@ -1,5 +1,6 @@
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Export;
+using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Hosting;
 
@@ -10,19 +11,19 @@ public static class SweepFollower
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Returns true when the sweep is over, false when <paramref name="cancellationToken"/> fired first (the sweep
-    /// itself goes on). Results whose ids are in <paramref name="written"/> are not appended again.
+    /// Hands every result of the sweep from <paramref name="firstCursor"/> on to <paramref name="onResult"/>, in the order the
+    /// coordinator recorded them. Returns true when the sweep is over, false when <paramref name="cancellationToken"/>
+    /// fired first (the sweep itself goes on).
     /// </summary>
     public static async Task<bool> FollowAsync(
-        ISweepCoordinatorGrain coordinator, TrialLog? log, IReadOnlyDictionary<string, string> labels, ISet<string> written,
-        IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
+        ISweepCoordinatorGrain coordinator, Action<TrialResult> onResult, IProgress<SweepProgress>? progress,
+        CancellationToken cancellationToken, int firstCursor = 0)
     {
-        int cursor = 0;
+        int cursor = firstCursor;
         while (true)
         {
             var current = await coordinator.GetProgress(cursor, LongPoll);
-            foreach (var result in current.NewResults.Where(r => written.Add(r.Trial.Id)))
-                log?.Append(result, labels.GetValueOrDefault(result.Trial.ConfigKey));
+            foreach (var result in current.NewResults) onResult(result);
             cursor = current.Cursor;
             progress?.Report(current);
             if (current.IsOver) return true;

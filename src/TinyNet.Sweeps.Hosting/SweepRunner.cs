@@ -7,9 +7,6 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Hosting;
 
-/// <summary>A sweep as the client hands it to a cluster: its trials in order, and labels of named configurations.</summary>
-public sealed record SweepRequest(string Name, MetricSpec Metric, IReadOnlyList<TrialSpec> Trials, IReadOnlyDictionary<string, string> Labels);
-
 public sealed record SweepRunOutcome(string SweepId, SweepRanking Ranking, int Reused, int Ran, bool Cancelled, string OutputDirectory);
 
 /// <summary>
@@ -22,33 +19,43 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     /// <param name="output">The results folder, held by the caller for the whole run.</param>
-    /// <param name="prior">Results already in the folder that stand for planned trials (see <see cref="ResumeCheck"/>).</param>
+    /// <param name="prior">Results already in the folder (checked by <see cref="ResumeCheck"/>); those the search asks for are reused.</param>
     /// <param name="stop">Stops the sweep: nothing more is dispatched, trials in training stop at their next epoch
     /// (they are trained again when the sweep is run again), and everything finished is written.</param>
     /// <exception cref="ResultsWriteException">A result could not be written (the sweep is aborted); what was written is whole.</exception>
     public async Task<SweepRunOutcome> RunAsync(
-        SweepRequest request, ResultsFolderLock output, IReadOnlyList<TrialResult> prior, IProgress<SweepProgress>? progress = null,
+        SweepPlan plan, ResultsFolderLock output, IReadOnlyList<TrialResult> prior, IProgress<SweepProgress>? progress = null,
         CancellationToken stop = default)
     {
-        string sweepId = SweepNames.NewSweepId(request.Name, DateTimeOffset.UtcNow);
+        string sweepId = SweepNames.NewSweepId(plan.Name, DateTimeOffset.UtcNow);
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
         logger.LogInformation("Sweep {SweepId}: {Total} trials, {Reused} already in {Directory}",
-            sweepId, request.Trials.Count, prior.Count, output.Directory);
+            sweepId, plan.Total, prior.Count, output.Directory);
 
-        await coordinator.Start(new SweepLaunch(request.Name, request.Metric, request.Trials, prior, request.Labels));
-        var written = prior.Select(r => r.Trial.Id).ToHashSet();
+        await coordinator.Start(new SweepLaunch(plan, prior));
+        var inFile = prior.Select(r => r.Trial.Id).ToHashSet();
+        int reused = 0, ran = 0;
         bool stopped = false;
         using (var log = TrialLog.OpenForAppend(output))
         {
+            void OnResult(TrialResult result)
+            {
+                if (inFile.Contains(result.Trial.Id)) reused++;
+                else
+                {
+                    log.Append(result);
+                    ran++;
+                }
+            }
             try
             {
-                if (!await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, stop))
+                if (!await SweepFollower.FollowAsync(coordinator, OnResult, progress, stop))
                 {
                     stopped = true;
                     logger.LogWarning("Stopping sweep {SweepId}: trials in training stop at their next epoch and are trained again when the sweep is run again", sweepId);
                     await coordinator.Abort();
                     using var grace = new CancellationTokenSource(StopGrace);
-                    if (!await SweepFollower.FollowAsync(coordinator, log, request.Labels, written, progress, grace.Token))
+                    if (!await SweepFollower.FollowAsync(coordinator, OnResult, progress, grace.Token, firstCursor: reused + ran))
                         logger.LogWarning("Sweep {SweepId}: some trials had not stopped after {Grace} s; leaving them", sweepId, StopGrace.TotalSeconds);
                 }
             }
@@ -62,6 +69,6 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
 
         var ranking = await coordinator.GetRanking();
         RankingExporter.WriteAll(ranking, output);
-        return new SweepRunOutcome(sweepId, ranking, prior.Count, written.Count - prior.Count, stopped, output.Directory);
+        return new SweepRunOutcome(sweepId, ranking, reused, ran, stopped, output.Directory);
     }
 }

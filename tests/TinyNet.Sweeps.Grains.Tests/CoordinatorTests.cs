@@ -97,7 +97,7 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         var client = fixture.Cluster.Client;
         var trials = SweepDriver.Trials(Enumerable.Range(1, 24).Select(i => Config(0.002 * i, epochs: 60)), seeds: 1);
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>($"resume-{Guid.NewGuid():N}");
-        await coordinator.Start(new SweepLaunch("resume", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        await coordinator.Start(SweepDriver.Launch("resume", trials));
         var early = await coordinator.GetProgress(0, TimeSpan.FromSeconds(5));
         Assert.NotEmpty(early.NewResults);
 
@@ -119,8 +119,8 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         var a = client.GetGrain<ISweepCoordinatorGrain>($"fair-a-{Guid.NewGuid():N}");
         var b = client.GetGrain<ISweepCoordinatorGrain>($"fair-b-{Guid.NewGuid():N}");
         await Task.WhenAll(
-            a.Start(new SweepLaunch("a", SweepDriver.Metric, trials, [], new Dictionary<string, string>())),
-            b.Start(new SweepLaunch("b", SweepDriver.Metric, trials, [], new Dictionary<string, string>())));
+            a.Start(SweepDriver.Launch("a", trials)),
+            b.Start(SweepDriver.Launch("b", trials)));
 
         int otherWhenFirstEnded = -1;
         var deadline = DateTime.UtcNow.AddMinutes(1);

@@ -12,7 +12,7 @@ public sealed class SiloLossTests(SiloLossClusterFixture fixture) : IClassFixtur
         var trials = SweepDriver.Trials(Enumerable.Range(1, 48).Select(i => new TrialConfig { LearningRate = 0.001 * i, Epochs = 150 }), seeds: 1);
         string sweepId = $"loss-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
-        await coordinator.Start(new SweepLaunch("loss", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        await coordinator.Start(SweepDriver.Launch("loss", trials));
         var coordinatorSilo = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(coordinator);
         await Task.Delay(300);
 

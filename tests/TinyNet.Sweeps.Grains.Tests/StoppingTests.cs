@@ -14,7 +14,7 @@ public sealed class AbortTests(ScriptedClusterFixture fixture) : IClassFixture<S
         // A minute each: far longer than stopping should take.
         var trials = SweepDriver.Trials(Enumerable.Range(1, 20).Select(i => new TrialConfig { LearningRate = 0.0001 * i, Epochs = 60_000 }), seeds: 1);
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>($"abort-{Guid.NewGuid():N}");
-        await coordinator.Start(new SweepLaunch("abort", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        await coordinator.Start(SweepDriver.Launch("abort", trials));
         var started = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
         Assert.True(started.Running > 0);
 
@@ -42,7 +42,7 @@ public sealed class SiloStopTests(SiloLossClusterFixture fixture) : IClassFixtur
         var client = fixture.Cluster.Client;
         var trials = SweepDriver.Trials(Enumerable.Range(1, 24).Select(i => new TrialConfig { LearningRate = 0.002 * i, Epochs = 1_500 }), seeds: 1);
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>($"stop-{Guid.NewGuid():N}");
-        await coordinator.Start(new SweepLaunch("stop", SweepDriver.Metric, trials, [], new Dictionary<string, string>()));
+        await coordinator.Start(SweepDriver.Launch("stop", trials));
         var coordinatorSilo = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(coordinator);
         await Task.Delay(300);
 

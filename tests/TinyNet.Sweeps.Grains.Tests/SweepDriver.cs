@@ -15,7 +15,7 @@ public static class SweepDriver
     {
         string sweepId = $"test-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
-        await coordinator.Start(new SweepLaunch("test", Metric, trials, prior ?? [], new Dictionary<string, string>()));
+        await coordinator.Start(Launch("test", trials, prior));
         var results = await FollowAsync(coordinator, TimeSpan.FromMinutes(3));
         return (results, await coordinator.GetRanking());
     }
@@ -33,6 +33,18 @@ public static class SweepDriver
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"sweep did not finish within {timeout}: {progress.State}, {progress.Finished}/{progress.Total} finished, {progress.Running} running");
         }
+    }
+
+    /// <summary>
+    /// The launch of a sweep of exactly these trials, made as <see cref="Trials"/> makes them (each configuration once
+    /// per seed): the plan of their configurations and seeds, which asks for the same trials in the same order.
+    /// </summary>
+    public static SweepLaunch Launch(string name, IReadOnlyList<TrialSpec> trials, IReadOnlyList<TrialResult>? prior = null)
+    {
+        var plan = SweepPlan.OfConfigurations(name, Metric, trials.Select(t => t.Config).Distinct().Select(c => (c, (string?)null)),
+            [.. trials.Select(t => t.Seed).Distinct()]);
+        Assert.Equal(trials, plan.ListedTrials);
+        return new SweepLaunch(plan, prior ?? []);
     }
 
     public static IReadOnlyList<TrialSpec> Trials(IEnumerable<TrialConfig> configs, int seeds)

@@ -6,44 +6,49 @@ namespace TinyNet.Sweeps.Domain.Export;
 
 /// <summary>
 /// Which results already in a results folder may stand for trials of the sweep being run. An id is only a hash, and
-/// trials.jsonl is a text file anyone can edit: a record is reused only when it is what training the planned trial
-/// produces (the same configuration, seed and engine, and metrics training can produce). Anything else is trained
-/// again, with a warning that names the line. Failed trials are always tried again.
+/// trials.jsonl is a text file anyone can edit: a record is reused only when it is what training its trial produces
+/// (its id is the hash of its configuration and seed, its engine is this one, and its metrics are ones training can
+/// produce). Anything else is trained again, with a warning that names the line. Failed trials are always tried
+/// again. The sweep's search then reuses a record only for a trial it asks for with the same configuration and seed.
 /// </summary>
 public static class ResumeCheck
 {
     public sealed record Selection(IReadOnlyList<TrialResult> Reusable, IReadOnlyList<string> Warnings);
 
-    public static Selection Select(IReadOnlyList<TrialSpec> planned, TrialLogContents contents)
+    /// <param name="planned">The sweep's trials when they are known up front (grid, random): a record whose id one of them
+    /// has is compared with it, so the warning can say which parameters were changed.</param>
+    public static Selection Select(TrialLogContents contents, IReadOnlyList<TrialSpec>? planned = null)
     {
-        var plan = planned.ToDictionary(t => t.Id);
+        var plan = planned?.ToDictionary(t => t.Id) ?? [];
         var reusable = new List<TrialResult>();
         var warnings = new List<string>(contents.Problems);
         foreach (var entry in contents.Entries)
         {
-            var result = entry.Result;
-            if (!plan.TryGetValue(result.Trial.Id, out var trial) || result.Outcome.Status == TrialStatus.Failed) continue;
-            if (Mismatch(trial, entry) is { } why)
+            var trial = entry.Result.Trial;
+            if (entry.Result.Outcome.Status == TrialStatus.Failed) continue;
+            if (Mismatch(entry, plan.GetValueOrDefault(trial.Id)) is { } why)
                 warnings.Add($"{entry.Position}: trial {trial.Id} {why}; it will be trained again");
             else
-                // Keep this run's index, so the order of the sweep file still decides the order of trials.
-                reusable.Add(result with { Trial = trial });
+                reusable.Add(entry.Result);
         }
         return new Selection(reusable, warnings);
     }
 
-    private static string? Mismatch(TrialSpec planned, TrialLogEntry entry)
+    private static string? Mismatch(TrialLogEntry entry, TrialSpec? planned)
     {
         var recorded = entry.Result.Trial;
-        if (recorded.Seed != planned.Seed)
+        if (planned is not null && recorded.Seed != planned.Seed)
             return $"has seed {recorded.Seed} where the sweep plans {planned.Seed}";
-        if (recorded.Config != planned.Config)
+        if (planned is not null && recorded.Config != planned.Config)
             return $"has another configuration than the sweep plans ({Differences(recorded.Config, planned.Config)})";
-        if (recorded.ConfigKey != planned.ConfigKey)
-            return $"has config_key {recorded.ConfigKey}, which is not its configuration's ({planned.ConfigKey})";
+        string key = TrialIdentity.ConfigKey(recorded.Config);
+        if (recorded.ConfigKey != key)
+            return $"has config_key {recorded.ConfigKey}, which is not its configuration's ({key})";
+        if (recorded.Id != TrialIdentity.TrialId(key, recorded.Seed))
+            return $"has an id that is not its configuration and seed {recorded.Seed} ({TrialIdentity.TrialId(key, recorded.Seed)})";
         if (entry.Engine != TrainingEngine.Current)
             return $"was trained by engine {entry.Engine}, and this is {TrainingEngine.Current}";
-        return entry.Result.Outcome.Status == TrialStatus.Completed ? ImplausibleOutcome(entry.Result.Outcome, planned.Config) : null;
+        return entry.Result.Outcome.Status == TrialStatus.Completed ? ImplausibleOutcome(entry.Result.Outcome, recorded.Config) : null;
     }
 
     private static string Differences(TrialConfig recorded, TrialConfig planned)

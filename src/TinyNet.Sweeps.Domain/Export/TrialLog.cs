@@ -49,12 +49,13 @@ public sealed class TrialLog : IDisposable
     public static void WriteAll(ResultsFolderLock folder, IEnumerable<TrialResult> results, IReadOnlyDictionary<string, string> labels)
     {
         var text = new StringBuilder();
-        foreach (var result in results) text.Append(Line(result, labels.GetValueOrDefault(result.Trial.ConfigKey))).Append('\n');
+        foreach (var result in results) text.Append(Line(result, labels.GetValueOrDefault(result.Trial.ConfigKey) ?? result.Trial.Label)).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(folder.Directory, FileName), text.ToString());
     }
 
     /// <exception cref="ResultsWriteException">The record could not be written whole; the file still ends on the record before it.</exception>
-    public void Append(TrialResult result, string? label) => Write(Encoding.UTF8.GetBytes(Line(result, label) + "\n"));
+    /// <param name="label">The configuration's label; by default the trial's own.</param>
+    public void Append(TrialResult result, string? label = null) => Write(Encoding.UTF8.GetBytes(Line(result, label) + "\n"));
 
     public void Dispose() => _stream.Dispose();
 

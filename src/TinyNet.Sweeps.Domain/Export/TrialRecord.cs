@@ -24,10 +24,11 @@ public sealed record TrialRecord(
     int Index,
     string? Engine = null)
 {
-    public static TrialRecord From(TrialResult result, string? label) => new(
+    /// <param name="label">The configuration's label; by default the trial's own.</param>
+    public static TrialRecord From(TrialResult result, string? label = null) => new(
         result.Trial.Id,
         result.Trial.ConfigKey,
-        label,
+        label ?? result.Trial.Label,
         result.Trial.Config,
         result.Trial.Seed,
         result.Outcome.Status,
@@ -60,6 +61,6 @@ public sealed record TrialRecord(
             Metrics[MetricNames.Brier], Metrics[MetricNames.CalibrationError], Metrics[MetricNames.ClearConfidence],
             Metrics[MetricNames.AmbiguousConfidence]);
         var outcome = new TrainingOutcome(Status, LossHistory, metrics, Stress, Weights, Error);
-        return new TrialResult(new TrialSpec(Id, ConfigKey, Index, Config, Seed), outcome, Silo, DurationMs, Attempts);
+        return new TrialResult(new TrialSpec(Id, ConfigKey, Index, Config, Seed, Label), outcome, Silo, DurationMs, Attempts);
     }
 }

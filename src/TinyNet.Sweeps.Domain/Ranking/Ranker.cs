@@ -47,7 +47,7 @@ public static class Ranker
         return new RankedConfiguration(
             Rank: 0,
             configKey,
-            labels is not null && labels.TryGetValue(configKey, out var label) ? label : null,
+            labels is not null && labels.TryGetValue(configKey, out var label) ? label : trials.Select(t => t.Trial.Label).FirstOrDefault(l => l is not null),
             trials[0].Trial.Config,
             trials.Select(t => t.Trial.Seed).ToList(),
             Completed: completed.Count,

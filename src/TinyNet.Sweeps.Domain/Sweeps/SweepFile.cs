@@ -40,23 +40,23 @@ public static partial class SweepFile
     public static SweepLoadResult Parse(string yaml, string fileName)
     {
         var diagnostics = new Diagnostics(fileName);
-        SweepDefinition? sweep = null;
+        SweepPlan? plan = null;
         try
         {
-            sweep = Read(yaml, fileName, diagnostics);
+            plan = Read(yaml, fileName, diagnostics);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Hostile input must never crash the caller; the fuzz test looks for this message.
             diagnostics.ErrorAtStart($"{InternalErrorPrefix} ({e.GetType().Name}: {SweepText.Shown(e.Message)}); please report this file");
         }
-        return Result(sweep, diagnostics);
+        return Result(plan, diagnostics);
     }
 
     internal const string InternalErrorPrefix = "the sweep file reader failed unexpectedly";
 
-    private static SweepLoadResult Result(SweepDefinition? sweep, Diagnostics diagnostics) =>
-        new(diagnostics.HasErrors ? null : sweep, diagnostics.Errors, diagnostics.Warnings, diagnostics.OmittedErrors, diagnostics.OmittedWarnings);
+    private static SweepLoadResult Result(SweepPlan? plan, Diagnostics diagnostics) =>
+        new(diagnostics.HasErrors ? null : plan, diagnostics.Errors, diagnostics.Warnings, diagnostics.OmittedErrors, diagnostics.OmittedWarnings);
 
     /// <summary>
     /// Reads at most <see cref="MaxFileBytes"/> + 1 bytes through a stream, so /dev/zero, a FIFO or a
@@ -83,7 +83,7 @@ public static partial class SweepFile
     private static string TooLarge(string fileName) =>
         $"{Path.GetFileName(fileName)} is larger than 1 MiB; a sweep file is a few kilobytes";
 
-    private static SweepDefinition? Read(string yaml, string fileName, Diagnostics diagnostics)
+    private static SweepPlan? Read(string yaml, string fileName, Diagnostics diagnostics)
     {
         if (yaml.Length > MaxFileBytes / 3 && Encoding.UTF8.GetByteCount(yaml) > MaxFileBytes)
         {

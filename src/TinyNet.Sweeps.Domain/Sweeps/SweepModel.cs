@@ -56,14 +56,15 @@ public sealed record SweepDefinition(
 /// <param name="OmittedErrors">How many more errors the file has ("… and N more problems").</param>
 /// <param name="OmittedWarnings">How many more warnings the file has.</param>
 public sealed record SweepLoadResult(
-    SweepDefinition? Sweep,
+    SweepPlan? Plan,
     IReadOnlyList<SweepDiagnostic> Errors,
     IReadOnlyList<SweepDiagnostic> Warnings,
     int OmittedErrors = 0,
     int OmittedWarnings = 0)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The checked sweep file (the plan's definition), or null when the file was refused.</summary>
+    public SweepDefinition? Sweep => Plan?.Definition;
 }
 
-/// <summary>A planned trial with the label of the explicit configuration it came from (null if none).</summary>
-public sealed record PlannedTrial(TrialSpec Trial, string? Label);

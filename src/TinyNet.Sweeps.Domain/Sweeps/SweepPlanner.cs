@@ -8,33 +8,44 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 /// </summary>
 public static class SweepPlanner
 {
-    public static IReadOnlyList<TrialSpec> Plan(SweepDefinition sweep) => [.. PlanLabeled(sweep).Select(t => t.Trial)];
+    /// <summary>Every trial of a grid or random sweep, in order.</summary>
+    /// <remarks>A trial equal to an earlier one (same configuration and seed, hence same id) is planned once.</remarks>
+    public static IReadOnlyList<TrialSpec> Plan(SweepDefinition sweep) => Expand(sweep, SearchPoints(sweep), firstIndex: 0, new HashSet<string>());
 
-    /// <summary>Like <see cref="Plan"/>, with the label of the explicit configuration each trial came from.</summary>
-    /// <remarks>A trial equal to an earlier one (same configuration and seed, hence same id) is skipped.</remarks>
-    public static IReadOnlyList<PlannedTrial> PlanLabeled(SweepDefinition sweep)
+    /// <summary>
+    /// The trials of some search points: for each explicit configuration, for each point, the point's values overridden
+    /// by the configuration's, then once per seed; indexes from <paramref name="firstIndex"/>. A trial whose id is in
+    /// <paramref name="seen"/> (an earlier trial of the sweep) is skipped; the ids of the new ones are added to it.
+    /// </summary>
+    public static List<TrialSpec> Expand(
+        SweepDefinition sweep, IReadOnlyList<IReadOnlyDictionary<string, ParamValue>> points, int firstIndex, ISet<string> seen)
     {
-        var points = SearchPoints(sweep);
-        var trials = new List<PlannedTrial>();
-        var seen = new HashSet<string>();
+        var trials = new List<TrialSpec>();
         foreach (var configuration in sweep.Configurations)
         {
             foreach (var point in points)
             {
-                var config = new TrialConfig();
-                foreach (var (name, value) in point)
-                    config = ParameterCatalog.Apply(config, name, value);
-                foreach (var (name, value) in configuration.Values)
-                    config = ParameterCatalog.Apply(config, name, value);
+                var config = ConfigOf(point, configuration);
                 foreach (int seed in sweep.Seeds)
                 {
-                    var trial = TrialIdentity.Create(config, seed, trials.Count);
+                    var trial = TrialIdentity.Create(config, seed, firstIndex + trials.Count, configuration.Label);
                     if (seen.Add(trial.Id))
-                        trials.Add(new PlannedTrial(trial, configuration.Label));
+                        trials.Add(trial);
                 }
             }
         }
         return trials;
+    }
+
+    /// <summary>A search point's configuration, with an explicit configuration's values on top.</summary>
+    public static TrialConfig ConfigOf(IReadOnlyDictionary<string, ParamValue> point, SweepConfiguration configuration)
+    {
+        var config = new TrialConfig();
+        foreach (var (name, value) in point)
+            config = ParameterCatalog.Apply(config, name, value);
+        foreach (var (name, value) in configuration.Values)
+            config = ParameterCatalog.Apply(config, name, value);
+        return config;
     }
 
     /// <summary>The search points over <c>parameters</c> before configurations and seeds apply.</summary>

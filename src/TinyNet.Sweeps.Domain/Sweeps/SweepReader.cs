@@ -23,7 +23,7 @@ internal static class SweepReader
 
     private sealed record Entry(YamlScalarNode Key, YamlNode Value);
 
-    public static SweepDefinition? Read(YamlMappingNode root, string fileName, Diagnostics d)
+    public static SweepPlan? Read(YamlMappingNode root, string fileName, Diagnostics d)
     {
         var entries = new Dictionary<string, Entry>();
         var misspelt = new HashSet<string>(); // keys a typo probably meant: no extra "missing" error for them
@@ -84,7 +84,8 @@ internal static class SweepReader
 
         var sweep = new SweepDefinition(name, method.Value, metric ?? MetricSpec.Default, runCap, seeds, fileName,
             parameters, configurations, samplerSeed, description, project, entity);
-        return CheckSize(sweep, entries, root, d) ? sweep : null;
+        var plan = new SweepPlan(sweep);
+        return CheckSize(plan, entries, root, d) ? plan : null;
     }
 
     private static SweepMethod? ReadMethod(Entry? entry, bool hasConfigurations, YamlNode root, Diagnostics d)
@@ -369,8 +370,9 @@ internal static class SweepReader
         return ok ? configurations : null;
     }
 
-    private static bool CheckSize(SweepDefinition sweep, Dictionary<string, Entry> entries, YamlNode root, Diagnostics d)
+    private static bool CheckSize(SweepPlan plan, Dictionary<string, Entry> entries, YamlNode root, Diagnostics d)
     {
+        var sweep = plan.Definition;
         double points = sweep.Method == SweepMethod.Random
             ? sweep.RunCap!.Value
             : sweep.Parameters.Aggregate(1.0, (n, p) => n * GridSearch.Values(p).Count);
@@ -385,7 +387,8 @@ internal static class SweepReader
             d.Error(root, $"the sweep has {trials} trials (points x configurations x seeds), more than {SweepFile.MaxTrials}");
             return false;
         }
-        int planned = SweepPlanner.Plan(sweep).Count;
+        // The plan keeps its trials: this is the one time the file is planned.
+        int planned = plan.ListedTrials.Count;
         if (planned < trials)
             d.Warning(entries.TryGetValue("configurations", out var c) ? c.Key : root,
                 $"{trials - planned} of {trials} trials repeat an earlier trial (same hyperparameters and seed) and are planned once");

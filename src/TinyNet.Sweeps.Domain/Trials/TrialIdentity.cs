@@ -20,9 +20,9 @@ public static class TrialIdentity
 
     public static string TrialId(string configKey, int seed) => $"{configKey}-s{seed}";
 
-    public static TrialSpec Create(TrialConfig config, int seed, int index)
+    public static TrialSpec Create(TrialConfig config, int seed, int index, string? label = null)
     {
         string key = ConfigKey(config);
-        return new TrialSpec(TrialId(key, seed), key, index, config, seed);
+        return new TrialSpec(TrialId(key, seed), key, index, config, seed, label);
     }
 }

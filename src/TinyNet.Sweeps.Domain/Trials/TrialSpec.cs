@@ -6,5 +6,6 @@ namespace TinyNet.Sweeps.Domain.Trials;
 /// </summary>
 /// <param name="Id">Stable id, <c>{ConfigKey}-s{Seed}</c>.</param>
 /// <param name="ConfigKey">Stable key of the configuration; seeds of one configuration share it.</param>
-/// <param name="Index">Position in the sweep's trial order (grid order, then seeds).</param>
-public sealed record TrialSpec(string Id, string ConfigKey, int Index, TrialConfig Config, int Seed);
+/// <param name="Index">Position in the sweep's trial order (grid order, then seeds; for adaptive searches, the order asked).</param>
+/// <param name="Label">The name of the explicit configuration the trial came from, if any; not part of the id.</param>
+public sealed record TrialSpec(string Id, string ConfigKey, int Index, TrialConfig Config, int Seed, string? Label = null);

@@ -17,15 +17,27 @@ public sealed class ResumeCheckTests
         new NetworkWeights([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]], [0.1, 0.2], [[0.1, 0.2], [0.3, 0.4]], [0.1, 0.2])), "silo-1", 10, 1);
 
     private static ResumeCheck.Selection Select(TrialResult recorded, string engine = TrainingEngine.Current) =>
-        ResumeCheck.Select([Planned], new TrialLogContents([new TrialLogEntry("out/trials.jsonl", 7, recorded, engine)], []));
+        ResumeCheck.Select(new TrialLogContents([new TrialLogEntry("out/trials.jsonl", 7, recorded, engine)], []), [Planned]);
 
     [Fact]
-    public void A_faithful_record_is_reused_with_this_runs_index()
+    public void A_faithful_record_is_reused()
     {
         var selection = Select(Completed(Planned with { Index = 0 }));
 
         Assert.Empty(selection.Warnings);
-        Assert.Equal(9, Assert.Single(selection.Reusable).Trial.Index);
+        Assert.Equal(Planned.Id, Assert.Single(selection.Reusable).Trial.Id);
+    }
+
+    [Fact]
+    public void Without_a_plan_an_edited_configuration_is_caught_by_its_id()
+    {
+        var edited = Completed(Planned);
+        edited = edited with { Trial = edited.Trial with { Config = Config with { LearningRate = 0.5 } } };
+
+        var selection = ResumeCheck.Select(new TrialLogContents([new TrialLogEntry("out/trials.jsonl", 7, edited, TrainingEngine.Current)], []));
+
+        Assert.Empty(selection.Reusable);
+        Assert.Contains($"has config_key {Planned.ConfigKey}, which is not its configuration's", Assert.Single(selection.Warnings));
     }
 
     public static TheoryData<string, Func<TrialResult, TrialResult>> Tampered => new()
@@ -64,15 +76,15 @@ public sealed class ResumeCheckTests
     }
 
     [Fact]
-    public void Failed_records_are_tried_again_and_records_of_other_trials_are_left_alone_both_silently()
+    public void Failed_records_are_tried_again_silently_and_faithful_records_of_other_trials_are_passed_on_for_the_search_to_ask_for()
     {
         var failed = new TrialResult(Planned, new TrainingOutcome(TrialStatus.Failed, [], Error: "boom"), "silo-1", 5, 3);
-        var other = Completed(TrialIdentity.Create(Config with { Epochs = 4 }, 4, 0));
+        var other = Completed(TrialIdentity.Create(Config with { LearningRate = 0.3 }, 4, 0));
         var contents = new TrialLogContents([new("f", 1, failed, TrainingEngine.Current), new("f", 2, other, TrainingEngine.Current)], ["f:3: unreadable"]);
 
-        var selection = ResumeCheck.Select([Planned], contents);
+        var selection = ResumeCheck.Select(contents, [Planned]);
 
-        Assert.Empty(selection.Reusable);
+        Assert.Equal([other], selection.Reusable);
         Assert.Equal(["f:3: unreadable"], selection.Warnings);
     }
 

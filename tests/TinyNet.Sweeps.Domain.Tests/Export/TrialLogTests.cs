@@ -69,6 +69,9 @@ public sealed class TrialLogTests : IDisposable
         for (int i = 0; i < expected.Count; i++) AssertBitsEqual(expected[i], actual[i], $"{what}[{i}]");
     }
 
+    /// <summary>A result whose trial came from a named configuration: the label travels with the trial.</summary>
+    internal static TrialResult Labeled(TrialResult result, string label) => result with { Trial = result.Trial with { Label = label } };
+
     internal static void AssertSameResult(TrialResult expected, TrialResult actual)
     {
         Assert.Equal(expected.Trial, actual.Trial); // record equality: id, key, index, config (doubles compared exactly), seed
@@ -121,13 +124,9 @@ public sealed class TrialLogTests : IDisposable
     [Fact]
     public void Append_then_read_round_trips_every_field_bit_exactly()
     {
-        TrialResult[] written = [FullCompleted(), DivergedResult(), FailedResult()];
+        TrialResult[] written = [Labeled(FullCompleted(), "relu-adam-mixed"), DivergedResult(), Labeled(FailedResult(), "failing")];
         using (var log = TrialLog.OpenForAppend(Folder))
-        {
-            log.Append(written[0], "relu-adam-mixed");
-            log.Append(written[1], null);
-            log.Append(written[2], "failing");
-        }
+            foreach (var result in written) log.Append(result);
 
         var contents = TrialLog.Read(_dir);
 

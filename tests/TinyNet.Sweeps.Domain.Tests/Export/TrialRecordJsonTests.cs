@@ -123,8 +123,8 @@ public class TrialRecordJsonTests
     [Fact]
     public void From_and_ToResult_are_inverse()
     {
-        var original = TrialLogTests.FullCompleted();
-        var record = TrialRecord.From(original, "lbl");
+        var original = TrialLogTests.Labeled(TrialLogTests.FullCompleted(), "lbl");
+        var record = TrialRecord.From(original);
 
         Assert.Equal("lbl", record.Label);
         Assert.Equal(original.Trial.Index, record.Index);

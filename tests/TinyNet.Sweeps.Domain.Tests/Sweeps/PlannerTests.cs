@@ -65,10 +65,10 @@ public class PlannerTests
               - {name: fast, learning_rate: 0.9}
               - {optimizer: adam}
             """);
-        var planned = SweepPlanner.PlanLabeled(sweep);
+        var planned = SweepPlanner.Plan(sweep);
         Assert.Equal(
             [("fast", 10, 0.9, OptimizerKind.Sgd), ("fast", 20, 0.9, OptimizerKind.Sgd), (null, 10, 0.5, OptimizerKind.Adam), (null, 20, 0.5, OptimizerKind.Adam)],
-            planned.Select(p => (p.Label, p.Trial.Config.Epochs, p.Trial.Config.LearningRate, p.Trial.Config.Optimizer)));
+            planned.Select(p => (p.Label, p.Config.Epochs, p.Config.LearningRate, p.Config.Optimizer)));
         Assert.Equal(["fast", null], sweep.Configurations.Select(c => c.Label));
     }
 
@@ -120,7 +120,7 @@ public class PlannerTests
         var result = SweepFile.Load(Path.Combine(SweepsDirectory(), "notebook.yaml"));
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Empty(result.Warnings);
-        var planned = SweepPlanner.PlanLabeled(result.Sweep!);
+        var planned = SweepPlanner.Plan(result.Sweep!);
         Assert.Equal(15, planned.Count);
 
         var shared = new TrialConfig { NoiseLevel = 0.3, BatchSize = 64, HiddenUnits = 3, Loss = LossKind.Mse };
@@ -131,10 +131,10 @@ public class PlannerTests
             ("relu-adam-mixed", shared with { Activation = Activation.Relu, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, WeightDecay = 0.01, CleanRatio = 0.2, Epochs = 300 }),
         };
         var want = expected.SelectMany(e => Enumerable.Range(0, 5).Select(seed => (e.Label, e.Config, seed))).ToList();
-        Assert.Equal(want, planned.Select(p => (p.Label!, p.Trial.Config, p.Trial.Seed)));
-        Assert.Equal(0.0, planned[0].Trial.Config.Momentum);
-        Assert.Equal(0.0, planned[0].Trial.Config.WeightDecay);
-        Assert.Equal(15, planned.Select(p => p.Trial.Id).Distinct().Count());
+        Assert.Equal(want, planned.Select(p => (p.Label!, p.Config, p.Seed)));
+        Assert.Equal(0.0, planned[0].Config.Momentum);
+        Assert.Equal(0.0, planned[0].Config.WeightDecay);
+        Assert.Equal(15, planned.Select(p => p.Id).Distinct().Count());
     }
 
     [Theory]
@@ -170,5 +170,32 @@ public class PlannerTests
         var b = SweepPlanner.Plan(SweepFile.Load(path).Sweep!);
         Assert.Equal(a.Select(t => t.Id), b.Select(t => t.Id));
         Assert.All(a, t => Assert.InRange(t.Config.Epochs, 100, 400));
+    }
+}
+
+public sealed class SweepPlanTests
+{
+    [Fact]
+    public void A_plan_travels_as_json_and_plans_the_same_trials_on_the_other_side()
+    {
+        // Grains receive the plan through Orleans' JSON codec for Domain types, with these options.
+        var plan = SweepFile.Load(Path.Combine(SweepsDirectory(), "random.yaml")).Plan!;
+
+        string json = System.Text.Json.JsonSerializer.Serialize(plan, TinyNet.Sweeps.Domain.Export.SweepJson.Options);
+        var copy = System.Text.Json.JsonSerializer.Deserialize<SweepPlan>(json, TinyNet.Sweeps.Domain.Export.SweepJson.Options)!;
+
+        Assert.Equal(plan.ListedTrials, copy.ListedTrials);
+        Assert.Equal(plan.Total, copy.CreateSearch().Total);
+    }
+
+    [Fact]
+    public void The_reader_plans_a_file_once_and_the_plan_keeps_its_trials()
+    {
+        var plan = SweepFile.Load(Path.Combine(SweepsDirectory(), "grid.yaml")).Plan!;
+
+        Assert.Same(plan.ListedTrials, plan.ListedTrials);
+        var search = plan.CreateSearch();
+        Assert.Same(plan.ListedTrials, search.Ask());
+        Assert.Empty(search.Ask()); // a list search gives everything at its first ask
     }
 }
