@@ -19,6 +19,10 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("ReportResult")]
     Task ReportResult(TrialResult result);
 
+    /// <summary>Called by a trial grain when its trial reaches one of hyperband's bands, with every metric there.</summary>
+    [Alias("ReportBand")]
+    Task ReportBand(string trialId, int epoch, TrialMetrics metrics);
+
     /// <summary>
     /// Counts, plus the results recorded since <paramref name="cursor"/> (the count of results already seen).
     /// When there is nothing new it waits up to <paramref name="maxWait"/> for a change (a long poll, so a

@@ -20,6 +20,10 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("Abort"), Orleans.Concurrency.AlwaysInterleave]
     Task Abort();
 
+    /// <summary>Hyperband decided to stop this trial at the band of <paramref name="epoch"/>: it ends as it was there.</summary>
+    [Alias("StopAtBand"), Orleans.Concurrency.AlwaysInterleave]
+    Task StopAtBand(int epoch);
+
     static string KeyFor(string sweepId, string trialId) => $"{sweepId}/{trialId}";
 }
 

@@ -12,10 +12,13 @@ public sealed record SweepLaunch(
     [property: Id(0)] SweepPlan Plan,
     [property: Id(1)] IReadOnlyList<TrialResult> PriorResults);
 
+/// <param name="BandEpochs">Hyperband's band epochs when the sweep has early termination: the trial reports its
+/// metrics at each and may be told to stop at one.</param>
 [GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.TrialAssignment")]
 public sealed record TrialAssignment(
     [property: Id(0)] string SweepId,
-    [property: Id(1)] TrialSpec Trial);
+    [property: Id(1)] TrialSpec Trial,
+    [property: Id(2)] IReadOnlyList<int>? BandEpochs = null);
 
 public enum SweepState { NotStarted, Running, Completed, Cancelled }
 
@@ -28,9 +31,10 @@ public sealed record SweepProgress(
     [property: Id(4)] int Failed,
     [property: Id(5)] int Running,
     [property: Id(6)] IReadOnlyList<TrialResult> NewResults,
-    [property: Id(7)] int Cursor)
+    [property: Id(7)] int Cursor,
+    [property: Id(8)] int Stopped = 0)
 {
-    public int Finished => Completed + Diverged + Failed;
+    public int Finished => Completed + Diverged + Failed + Stopped;
     public bool IsOver => State is SweepState.Completed or SweepState.Cancelled && Running == 0;
 }
 

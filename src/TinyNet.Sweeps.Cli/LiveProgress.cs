@@ -173,7 +173,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
             double fraction = total == 0 ? 1 : Math.Clamp((double)finished / total, 0, 1);
             rows.Add(new Markup($"{Bar(fraction, 40)} [bold]{finished}/{total}[/] trials finished ({(fraction * 100).ToString("0", c)} %)"));
             rows.Add(new Markup(
-                $"[green]{p.Completed} completed[/]   [yellow]{p.Diverged} diverged[/]   [red]{p.Failed} failed[/]   [blue]{p.Running} running[/]"));
+                $"[green]{p.Completed} completed[/]   [grey]{p.Stopped} stopped[/]   [yellow]{p.Diverged} diverged[/]   [red]{p.Failed} failed[/]   [blue]{p.Running} running[/]"));
             double rate = (finished - Math.Max(firstFinished, 0)) / Math.Max(elapsed.TotalSeconds, 1e-3);
             int left = total - finished;
             string eta = p.IsOver ? (p.State == SweepState.Cancelled ? $"cancelled, {Math.Max(left, 0)} not run" : "done")

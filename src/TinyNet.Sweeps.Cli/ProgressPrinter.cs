@@ -27,7 +27,9 @@ internal sealed class ProgressPrinter(int total, Serilog.ILogger? logger = null)
         double rate = (progress.Finished - _firstFinished) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
         int left = total - progress.Finished;
         string eta = rate > 0 && left > 0 ? $", ~{TimeSpan.FromSeconds(Math.Ceiling(left / rate)):g} left" : "";
-        (logger ?? Log.Logger).Information("{Finished}/{Total} trials finished ({Completed} completed, {Diverged} diverged, {Failed} failed), {Running} running, {Rate:0.0} trials/s{Eta}",
-            progress.Finished, total, progress.Completed, progress.Diverged, progress.Failed, progress.Running, rate, eta);
+        // "stopped" appears with hyperband only, so other sweeps print what they always did.
+        string stopped = progress.Stopped > 0 ? $"{progress.Stopped} stopped, " : "";
+        (logger ?? Log.Logger).Information("{Finished}/{Total} trials finished ({Completed} completed, {StoppedPart:l}{Diverged} diverged, {Failed} failed), {Running} running, {Rate:0.0} trials/s{Eta}",
+            progress.Finished, total, progress.Completed, stopped, progress.Diverged, progress.Failed, progress.Running, rate, eta);
     }
 }

@@ -1,4 +1,5 @@
 using TinyNet.Sweeps.Domain.Trials;
+using TinyNet.Sweeps.Training;
 
 namespace TinyNet.Sweeps.Grains;
 
@@ -12,5 +13,6 @@ public interface ITrainingService
     int WorkerCount { get; }
 
     /// <summary>Trains one trial off the Orleans scheduler; completes when the trial has finished.</summary>
-    Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default);
+    /// <param name="bands">Hyperband's band epochs and stop requests, when the sweep has early termination.</param>
+    Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null);
 }

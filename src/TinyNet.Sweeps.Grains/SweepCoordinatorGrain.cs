@@ -104,6 +104,8 @@ public sealed class SweepCoordinatorGrain(
         await CompleteIfDone();
     }
 
+    public Task ReportBand(string trialId, int epoch, TrialMetrics metrics) => Task.CompletedTask;
+
     public async Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait)
     {
         cursor = Math.Clamp(cursor, 0, _results.Count);
@@ -121,7 +123,8 @@ public sealed class SweepCoordinatorGrain(
             Count(TrialStatus.Failed),
             _dispatch.Running.Count,
             _results.Skip(cursor).ToList(),
-            _results.Count);
+            _results.Count,
+            Count(TrialStatus.Stopped));
     }
 
     public Task<SweepRanking> GetRanking()

@@ -45,9 +45,9 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public int WorkerCount { get; }
 
-    public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
     {
-        var item = new WorkItem(config, seed, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
+        var item = new WorkItem(config, seed, bands, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
             Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(item))
         {
@@ -76,7 +76,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
                 SweepTelemetry.QueueTime.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
                 try
                 {
-                    var outcome = _trainer.Train(item.Config, item.Seed, item.CancellationToken);
+                    var outcome = _trainer.Train(item.Config, item.Seed, item.CancellationToken, item.Bands);
                     SweepTelemetry.TrainingTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     item.Completion.TrySetResult(outcome);
                 }
@@ -117,15 +117,16 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         private readonly CancellationTokenSource _stop;
         private readonly CancellationTokenRegistration _endWhenStopped;
 
-        public WorkItem(TrialConfig config, int seed, CancellationTokenSource stop, long queued, ActivityContext parent)
+        public WorkItem(TrialConfig config, int seed, BandWatch? bands, CancellationTokenSource stop, long queued, ActivityContext parent)
         {
-            (Config, Seed, _stop, Queued, Parent) = (config, seed, stop, queued, parent);
+            (Config, Seed, Bands, _stop, Queued, Parent) = (config, seed, bands, stop, queued, parent);
             // A trial still queued when it is stopped ends at once; one in training ends at its next epoch.
             _endWhenStopped = stop.Token.Register(() => Completion.TrySetCanceled(stop.Token));
         }
 
         public TrialConfig Config { get; }
         public int Seed { get; }
+        public BandWatch? Bands { get; }
         public long Queued { get; }
         public ActivityContext Parent { get; }
         public CancellationToken CancellationToken => _stop.Token;

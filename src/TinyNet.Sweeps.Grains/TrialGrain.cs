@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Trials;
+using TinyNet.Sweeps.Training;
 
 namespace TinyNet.Sweeps.Grains;
 
@@ -30,6 +32,8 @@ public sealed class TrialGrain(
     private int _attempts;
     /// <summary>Stops the training in hand: the sweep was aborted, or this silo is leaving the cluster.</summary>
     private CancellationTokenSource _stop = new();
+    /// <summary>Hyperband's part of the training in hand, when the sweep has early termination.</summary>
+    private BandWatch? _bands;
 
     public Task Start(TrialAssignment assignment)
     {
@@ -51,6 +55,12 @@ public sealed class TrialGrain(
     public Task Abort()
     {
         if (_run is not null) _stop.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAtBand(int epoch)
+    {
+        _bands?.StopAt(epoch);
         return Task.CompletedTask;
     }
 
@@ -83,6 +93,10 @@ public sealed class TrialGrain(
         activity?.SetTag("sweep.id", assignment.SweepId);
         activity?.SetTag("trial.id", spec.Id);
         var stopwatch = Stopwatch.StartNew();
+        // Band snapshots come from the training thread; they are forwarded from this grain's own context, in order.
+        var bandReports = Channel.CreateUnbounded<BandSnapshot>(new UnboundedChannelOptions { SingleReader = true });
+        _bands = assignment.BandEpochs is { Count: > 0 } epochs ? new BandWatch(epochs, s => bandReports.Writer.TryWrite(s)) : null;
+        var forwarding = ForwardBandsAsync(assignment.SweepId, spec.Id, bandReports.Reader);
         TrainingOutcome outcome;
         while (true)
         {
@@ -92,12 +106,14 @@ public sealed class TrialGrain(
             DelayDeactivation(TimeSpan.FromHours(1));
             try
             {
-                outcome = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token);
+                outcome = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token, _bands);
                 break;
             }
             catch (OperationCanceledException)
             {
                 // Stopped (an abort, this silo leaving), not failed: the trial has no result to record.
+                bandReports.Writer.TryComplete();
+                await forwarding;
                 await HandBackAsync(assignment.SweepId, spec.Id, _attempts);
                 return;
             }
@@ -115,6 +131,9 @@ public sealed class TrialGrain(
             }
         }
 
+        // Every band report reaches the coordinator before the result does.
+        bandReports.Writer.TryComplete();
+        await forwarding;
         var result = new TrialResult(spec, outcome, options.Value.SiloName, stopwatch.ElapsedMilliseconds, _attempts);
         Record(result);
         activity?.SetTag("trial.status", outcome.Status.ToString().ToLowerInvariant());
@@ -129,6 +148,24 @@ public sealed class TrialGrain(
             logger.LogWarning("Could not save the result of trial {TrialId} ({Error})", spec.Id, e.Message);
         }
         await ReportAsync(assignment.SweepId, result);
+    }
+
+    /// <summary>Hands each band snapshot's metrics to the coordinator, which decides whether the trial goes on.</summary>
+    private async Task ForwardBandsAsync(string sweepId, string trialId, ChannelReader<BandSnapshot> reports)
+    {
+        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        await foreach (var snapshot in reports.ReadAllAsync())
+        {
+            try
+            {
+                await coordinator.ReportBand(trialId, snapshot.Epoch, snapshot.Metrics);
+            }
+            catch (Exception e)
+            {
+                // The result carries every snapshot too: the coordinator decides from it when this report is lost.
+                logger.LogWarning("Could not report band {Epoch} of trial {TrialId} ({Error})", snapshot.Epoch, trialId, e.Message);
+            }
+        }
     }
 
     /// <summary>

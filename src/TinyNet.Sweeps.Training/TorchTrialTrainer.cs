@@ -7,7 +7,8 @@ namespace TinyNet.Sweeps.Training;
 
 public interface ITrialTrainer
 {
-    TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default);
+    /// <param name="bands">Hyperband's part, when the sweep has early termination: snapshots at band epochs, stop when told.</param>
+    TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null);
 }
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class TorchTrialTrainer : ITrialTrainer
     /// <summary>Stream ids of the trial's generators: the initial weights and the training batches.</summary>
     const ulong InitStream = 1, DataStream = 2;
 
-    public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
     {
         Validate(config);
         TorchRuntime.EnsureInitialized();
@@ -38,9 +39,12 @@ public sealed class TorchTrialTrainer : ITrialTrainer
         using var inputs = NativeBuffers.Empty(count, 4);
         using var targets = NativeBuffers.Empty(count, 2);
 
+        var snapshots = new List<BandSnapshot>();
         for (int epoch = 0; epoch < config.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (bands?.StopAtEpoch <= epoch)
+                return Outcome(TrialStatus.Completed, history, snapshots).StoppedAt(bands.StopAtEpoch);
             batches.FillMixed(inputBuffer, targetBuffer, config.BatchSize, config.CleanRatio, config.NoiseLevel);
 
             using var epochScope = NewDisposeScope();
@@ -49,15 +53,35 @@ public sealed class TorchTrialTrainer : ITrialTrainer
             using var outputs = net.Forward(inputs);
             if (!TryLoss(config.Loss, outputs, targets, out var loss, out double value))
                 return new TrainingOutcome(TrialStatus.Diverged, history,
-                    Error: $"Training loss became {value} at epoch {epoch}; the history stops before it.");
+                    Error: $"Training loss became {value} at epoch {epoch}; the history stops before it.", Bands: NullIfNone(snapshots));
 
             optimizer.ZeroGrad();
             loss.backward();
             optimizer.Step();
             history.Add(value);
+
+            if (bands is not null && bands.Epochs.Contains(history.Count))
+            {
+                var snapshot = Snapshot(config, net, history);
+                snapshots.Add(snapshot);
+                bands.Report(snapshot);
+            }
         }
 
-        return Evaluate(config, net, history);
+        var final = Evaluate(config, net, history) with { Bands = NullIfNone(snapshots) };
+        return bands?.StopAtEpoch <= history.Count ? final.StoppedAt(bands.StopAtEpoch) : final;
+    }
+
+    static TrainingOutcome Outcome(TrialStatus status, List<double> history, List<BandSnapshot> snapshots) =>
+        new(status, history, Bands: snapshots);
+
+    static IReadOnlyList<BandSnapshot>? NullIfNone(List<BandSnapshot> snapshots) => snapshots.Count == 0 ? null : snapshots;
+
+    /// <summary>Everything a stop at this epoch would keep; evaluation runs without gradients, so training goes on unchanged.</summary>
+    static BandSnapshot Snapshot(TrialConfig config, TinyNetModel net, List<double> history)
+    {
+        var outcome = Evaluate(config, net, history);
+        return new BandSnapshot(history.Count, outcome.Metrics!, outcome.Stress!, outcome.Weights!);
     }
 
     static TrainingOutcome Evaluate(TrialConfig config, TinyNetModel net, List<double> history)

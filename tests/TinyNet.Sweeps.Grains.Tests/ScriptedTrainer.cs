@@ -25,7 +25,7 @@ public sealed class ScriptedTrainer(IOptions<TrainingOptions> options) : ITrialT
     public static readonly ConcurrentBag<(string Silo, string TrialId)> Stopped = new();
     private int _running;
 
-    public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default)
+    public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
     {
         int running = Interlocked.Increment(ref _running);
         MaxConcurrencyBySilo.AddOrUpdate(options.Value.SiloName, running, (_, max) => Math.Max(max, running));

@@ -50,6 +50,7 @@ public static class RankingExporter
                     fields.Add(has ? s!.Mean.ToString("R", c) : "");
                     fields.Add(has ? s!.StdDev.ToString("R", c) : "");
                 }
+                fields.Add(row.Stopped.ToString(c));
                 csv.WriteRecord(fields.ToArray());
             }
         }
@@ -71,6 +72,8 @@ public static class RankingExporter
             yield return metric + "_mean";
             yield return metric + "_std";
         }
+        // Added with hyperband: last, so the columns before it keep their places.
+        yield return "stopped";
     }
 
     public static string ToJson(SweepRanking ranking)
@@ -90,6 +93,7 @@ public static class RankingExporter
                 row.Completed,
                 row.Diverged,
                 row.Failed,
+                row.Stopped,
                 Metrics = row.Metrics.ToDictionary(
                     m => m.Key, m => new { mean = m.Value.Mean, std = m.Value.StdDev, n = m.Value.N }),
             }),
@@ -127,6 +131,7 @@ public static class RankingExporter
     {
         var notes = new List<string>();
         if (row.Diverged > 0) notes.Add($"{row.Diverged} diverged");
+        if (row.Stopped > 0) notes.Add($"{row.Stopped} stopped");
         if (row.Failed > 0) notes.Add($"{row.Failed} failed");
         return notes.Count == 0 ? row.Completed.ToString(CultureInfo.InvariantCulture) : $"{row.Completed} ({string.Join(", ", notes)})";
     }

@@ -48,7 +48,7 @@ public static class ResumeCheck
             return $"has an id that is not its configuration and seed {recorded.Seed} ({TrialIdentity.TrialId(key, recorded.Seed)})";
         if (entry.Engine != TrainingEngine.Current)
             return $"was trained by engine {entry.Engine}, and this is {TrainingEngine.Current}";
-        return entry.Result.Outcome.Status == TrialStatus.Completed ? ImplausibleOutcome(entry.Result.Outcome, recorded.Config) : null;
+        return entry.Result.Outcome.Status is TrialStatus.Completed or TrialStatus.Stopped ? ImplausibleOutcome(entry.Result.Outcome, recorded.Config) : null;
     }
 
     private static string Differences(TrialConfig recorded, TrialConfig planned)
@@ -69,8 +69,10 @@ public static class ResumeCheck
             if (!(value >= min && value <= max))
                 return $"has {name} {value.ToString("R", CultureInfo.InvariantCulture)}, which training cannot produce (it lies in [{min.ToString(CultureInfo.InvariantCulture)}, {(max == double.MaxValue ? "∞" : max.ToString(CultureInfo.InvariantCulture))}])";
         }
-        if (outcome.LossHistory.Count != config.Epochs || !outcome.LossHistory.All(double.IsFinite))
-            return $"has {outcome.LossHistory.Count} finite losses in loss_history for {config.Epochs} epochs";
+        // A stopped trial trained up to the band it was stopped at, which is one of its snapshots.
+        int epochs = outcome.Status == TrialStatus.Stopped && outcome.Bands is { Count: > 0 } bands ? bands[^1].Epoch : config.Epochs;
+        if (outcome.LossHistory.Count != epochs || !outcome.LossHistory.All(double.IsFinite))
+            return $"has {outcome.LossHistory.Count} finite losses in loss_history for {epochs} epochs";
         if (outcome.LossHistory[^1] != metrics.FinalLoss)
             return "has a final_loss that is not the last of its loss_history";
         if (outcome.Stress is not { } stress || stress.Count != StressCases.All.Count || !stress.All(s => s.H is >= 0 and <= 1 && s.V is >= 0 and <= 1))

@@ -22,7 +22,8 @@ public sealed record TrialRecord(
     int Attempts,
     string? Error,
     int Index,
-    string? Engine = null)
+    string? Engine = null,
+    IReadOnlyList<BandSnapshot>? Bands = null)
 {
     /// <param name="label">The configuration's label; by default the trial's own.</param>
     public static TrialRecord From(TrialResult result, string? label = null) => new(
@@ -41,7 +42,8 @@ public sealed record TrialRecord(
         result.Attempts,
         result.Outcome.Error,
         result.Trial.Index,
-        TrainingEngine.Current);
+        TrainingEngine.Current,
+        result.Outcome.Bands);
 
     /// <summary>The engine that trained this record; lines written before records named it came from the first one.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -54,13 +56,13 @@ public sealed record TrialRecord(
         // System.Text.Json fills missing constructor arguments with defaults; such a line must not count as a trial.
         if (Id is null || ConfigKey is null || Config is null || LossHistory is null || Silo is null)
             throw new System.Text.Json.JsonException("a trial needs id, config_key, config, loss_history and silo");
-        if (Status == TrialStatus.Completed && (Metrics is null || !MetricNames.All.All(Metrics.ContainsKey)))
-            throw new System.Text.Json.JsonException("a completed trial needs every metric");
+        if (Status is TrialStatus.Completed or TrialStatus.Stopped && (Metrics is null || !MetricNames.All.All(Metrics.ContainsKey)))
+            throw new System.Text.Json.JsonException($"a {Status.ToString().ToLowerInvariant()} trial needs every metric");
         TrialMetrics? metrics = Metrics is null ? null : new TrialMetrics(
             Metrics[MetricNames.FinalLoss], Metrics[MetricNames.EvalLoss], Metrics[MetricNames.EvalAccuracy],
             Metrics[MetricNames.Brier], Metrics[MetricNames.CalibrationError], Metrics[MetricNames.ClearConfidence],
             Metrics[MetricNames.AmbiguousConfidence]);
-        var outcome = new TrainingOutcome(Status, LossHistory, metrics, Stress, Weights, Error);
+        var outcome = new TrainingOutcome(Status, LossHistory, metrics, Stress, Weights, Error, Bands);
         return new TrialResult(new TrialSpec(Id, ConfigKey, Index, Config, Seed, Label), outcome, Silo, DurationMs, Attempts);
     }
 }

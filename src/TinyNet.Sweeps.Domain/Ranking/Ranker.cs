@@ -6,7 +6,8 @@ namespace TinyNet.Sweeps.Domain.Ranking;
 /// <summary>
 /// Folds trial results into one row per configuration and orders the rows: configurations with at least one
 /// completed seed first, by the mean of the sweep's metric (its goal decides the direction), ties broken by the
-/// mean eval loss; then configurations whose every seed diverged; then those whose every seed failed.
+/// mean eval loss; then those hyperband stopped (every seed stopped or worse), by their metric at the stop; then
+/// configurations whose every seed diverged; then those whose every seed failed.
 /// </summary>
 public static class Ranker
 {
@@ -25,7 +26,7 @@ public static class Ranker
         return new SweepRanking(name, metric, rows);
     }
 
-    private static int Tier(RankedConfiguration row) => row.Completed > 0 ? 0 : row.Diverged > 0 ? 1 : 2;
+    private static int Tier(RankedConfiguration row) => row.Completed > 0 ? 0 : row.Stopped > 0 ? 1 : row.Diverged > 0 ? 2 : 3;
 
     private static double SortValue(RankedConfiguration row, MetricSpec metric)
     {
@@ -37,13 +38,12 @@ public static class Ranker
     private static RankedConfiguration Summarise(
         string configKey, IReadOnlyList<TrialResult> trials, IReadOnlyDictionary<string, string>? labels)
     {
-        var completed = trials
-            .Where(t => t.Outcome.Status == TrialStatus.Completed && t.Outcome.Metrics is not null)
-            .Select(t => t.Outcome.Metrics!)
-            .ToList();
-        var metrics = completed.Count == 0
+        var completed = MetricsOf(trials, TrialStatus.Completed);
+        // A configuration no seed of which completed is summarised by its seeds' metrics where hyperband stopped them.
+        var summarised = completed.Count > 0 ? completed : MetricsOf(trials, TrialStatus.Stopped);
+        var metrics = summarised.Count == 0
             ? new Dictionary<string, MetricSummary>()
-            : MetricNames.All.ToDictionary(n => n, n => Statistics.Summarise(completed.Select(m => m.Get(n))));
+            : MetricNames.All.ToDictionary(n => n, n => Statistics.Summarise(summarised.Select(m => m.Get(n))));
         return new RankedConfiguration(
             Rank: 0,
             configKey,
@@ -53,6 +53,10 @@ public static class Ranker
             Completed: completed.Count,
             Diverged: trials.Count(t => t.Outcome.Status == TrialStatus.Diverged),
             Failed: trials.Count(t => t.Outcome.Status == TrialStatus.Failed),
-            metrics);
+            metrics,
+            Stopped: trials.Count(t => t.Outcome.Status == TrialStatus.Stopped));
     }
+
+    private static List<TrialMetrics> MetricsOf(IReadOnlyList<TrialResult> trials, TrialStatus status) =>
+        [.. trials.Where(t => t.Outcome.Status == status && t.Outcome.Metrics is not null).Select(t => t.Outcome.Metrics!)];
 }

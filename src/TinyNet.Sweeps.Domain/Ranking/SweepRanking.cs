@@ -16,9 +16,10 @@ public sealed record RankedConfiguration(
     int Completed,
     int Diverged,
     int Failed,
-    IReadOnlyDictionary<string, MetricSummary> Metrics)
+    IReadOnlyDictionary<string, MetricSummary> Metrics,
+    int Stopped = 0)
 {
-    public int Trials => Completed + Diverged + Failed;
+    public int Trials => Completed + Diverged + Failed + Stopped;
 }
 
 public sealed record SweepRanking(string Name, MetricSpec Metric, IReadOnlyList<RankedConfiguration> Rows);

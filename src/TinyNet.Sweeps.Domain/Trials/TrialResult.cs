@@ -1,6 +1,7 @@
 namespace TinyNet.Sweeps.Domain.Trials;
 
-public enum TrialStatus { Completed, Diverged, Failed }
+/// <summary>How a trial ended. <see cref="Stopped"/>: hyperband stopped it at a band; it keeps what it had there.</summary>
+public enum TrialStatus { Completed, Diverged, Failed, Stopped }
 
 /// <summary>Scalar metrics of one trained trial; names map to snake_case in every export.</summary>
 public sealed record TrialMetrics(
@@ -23,8 +24,15 @@ public sealed record NetworkWeights(
     IReadOnlyList<double> OutputBias);
 
 /// <summary>
+/// What a trial had at one of hyperband's bands (after <see cref="Epoch"/> epochs): every metric, the stress outputs and
+/// the weights, so that a stop decided at that band gives exactly the result stopping there would have given.
+/// </summary>
+public sealed record BandSnapshot(int Epoch, TrialMetrics Metrics, IReadOnlyList<StressCaseResult> Stress, NetworkWeights Weights);
+
+/// <summary>
 /// What training one trial produced. <see cref="Metrics"/>, <see cref="Stress"/> and <see cref="Weights"/>
-/// are present for completed trials; a diverged trial keeps the loss history up to the first non-finite loss.
+/// are present for completed and stopped trials; a diverged trial keeps the loss history up to the first non-finite
+/// loss. <see cref="Bands"/> holds a snapshot at each hyperband band the trial reached (none without early termination).
 /// </summary>
 public sealed record TrainingOutcome(
     TrialStatus Status,
@@ -32,7 +40,18 @@ public sealed record TrainingOutcome(
     TrialMetrics? Metrics = null,
     IReadOnlyList<StressCaseResult>? Stress = null,
     NetworkWeights? Weights = null,
-    string? Error = null);
+    string? Error = null,
+    IReadOnlyList<BandSnapshot>? Bands = null)
+{
+    /// <summary>The outcome of stopping at the band of <paramref name="epoch"/>: everything as it was there.</summary>
+    public TrainingOutcome StoppedAt(int epoch)
+    {
+        var band = Bands?.FirstOrDefault(b => b.Epoch == epoch)
+            ?? throw new InvalidOperationException($"the trial has no snapshot at epoch {epoch}");
+        return new TrainingOutcome(TrialStatus.Stopped, [.. LossHistory.Take(epoch)], band.Metrics, band.Stress, band.Weights,
+            Bands: [.. Bands!.Where(b => b.Epoch <= epoch)]);
+    }
+}
 
 /// <summary>A finished trial as recorded in trials.jsonl.</summary>
 public sealed record TrialResult(

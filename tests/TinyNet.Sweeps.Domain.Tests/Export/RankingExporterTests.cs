@@ -55,6 +55,7 @@ public sealed class RankingExporterTests : IDisposable
             "weight_decay", "noise_level", "clean_ratio", "epochs", "batch_size", "hidden_units", "loss",
             "trials", "completed", "diverged", "failed" };
         foreach (string m in MetricNames.All) expected.AddRange([m + "_mean", m + "_std"]);
+        expected.Add("stopped"); // hyperband's, added last so the columns before it keep their places
         Assert.Equal(expected, header.Split(','));
     }
 
