@@ -182,6 +182,7 @@ internal static class SweepReader
     {
         if (YamlScalars.Read(node, d, what) is not { } s)
             return null;
+        YamlScalars.WarnIfReadDifferentlyByWandb(s, d);
         if (s.Kind == ScalarKind.Int && s.Number >= min && s.Number <= max)
             return (int)s.Number;
         string fix = s.Kind == ScalarKind.String && YamlScalars.LooksNumeric(s.Text) ? "; remove the quotes" : "";
