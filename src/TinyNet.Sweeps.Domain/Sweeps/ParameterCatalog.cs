@@ -122,6 +122,9 @@ public static class ParameterCatalog
     /// <summary>Bounds of every seed, whether from 'seeds' or a 'seed' parameter.</summary>
     public static ParamBounds SeedBounds => ByName[Seed].Bounds;
 
+    /// <summary>The most epochs a trial may train: no hyperband band beyond it is ever reached.</summary>
+    public static ParamBounds EpochsBounds => ByName["epochs"].Bounds;
+
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];
 
     /// <summary>Names people use in other tools, mapped to ours.</summary>

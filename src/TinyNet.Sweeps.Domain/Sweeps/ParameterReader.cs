@@ -56,7 +56,9 @@ internal static class ParameterReader
 
         var numbers = ReadNumbers(name, dist, keys, diagnostics);
         var values = ReadValues(parameter, keys, diagnostics);
-        var probabilities = ReadProbabilities(name, keys, values?.Count, diagnostics);
+        // The count as written, so a bad value does not turn a length mismatch into a wrong-sum error.
+        int? valueCount = keys.TryGetValue("values", out var written) && written.Value is YamlSequenceNode list ? list.Children.Count : null;
+        var probabilities = ReadProbabilities(name, keys, valueCount, diagnostics);
 
         if (diagnostics.ErrorCount > errorsBefore)
             return null;
@@ -144,6 +146,7 @@ internal static class ParameterReader
                 diagnostics.Error(s.Node, $"{name}: int_uniform {key} must be an integer, not {s.Shown}; use distribution uniform for real numbers");
                 continue;
             }
+            YamlScalars.WarnIfReadDifferentlyByWandb(s, diagnostics);
             numbers[key] = s.Number;
             scalars[key] = s;
         }
@@ -217,6 +220,7 @@ internal static class ParameterReader
                 diagnostics.Error(item, $"{name}: each probability must be a number >= 0, not {s.Describe()}");
                 return null;
             }
+            YamlScalars.WarnIfReadDifferentlyByWandb(s, diagnostics);
             probabilities.Add(s.Number);
         }
         if (valueCount is { } n && probabilities.Count != n)

@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Domain.Search;
 using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Domain.Sweeps;
@@ -37,6 +38,7 @@ public sealed record SweepConfiguration(string? Label, IReadOnlyDictionary<strin
 /// <param name="Parameters">Searched parameters sorted by name (W&amp;B order), without <c>seed</c>.</param>
 /// <param name="Configurations">Explicit configurations; one <see cref="SweepConfiguration.Empty"/> when the file has none.</param>
 /// <param name="SamplerSeed">Seed of the random-search sampler.</param>
+/// <param name="EarlyTerminate">The file's <c>early_terminate</c> (W&amp;B's hyperband), or null when it has none.</param>
 public sealed record SweepDefinition(
     string Name,
     SweepMethod Method,
@@ -49,7 +51,8 @@ public sealed record SweepDefinition(
     int SamplerSeed = 0,
     string? Description = null,
     string? Project = null,
-    string? Entity = null);
+    string? Entity = null,
+    HyperbandSpec? EarlyTerminate = null);
 
 /// <summary>The outcome of reading a sweep file.</summary>
 /// <param name="Errors">The earliest errors by position, at most <see cref="SweepFile.MaxReportedErrors"/>.</param>

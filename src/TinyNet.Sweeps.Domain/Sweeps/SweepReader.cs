@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Domain.Search;
 using TinyNet.Sweeps.Domain.Trials;
 using YamlDotNet.RepresentationModel;
 
@@ -47,11 +48,9 @@ internal static class SweepReader
             if (entries.TryGetValue(ignored, out var e))
                 d.Warning(e.Key, $"'{ignored}' is ignored: a sweep file never makes tinynet-sweeps run a command; every trial trains TinyNet in-process");
         }
-        foreach (string ignored in new[] { "early_terminate", "controller" })
-        {
-            if (entries.TryGetValue(ignored, out var e))
-                d.Warning(e.Key, $"'{ignored}' is accepted for W&B compatibility but ignored: tinynet-sweeps trains every planned trial to the end");
-        }
+        if (entries.TryGetValue("controller", out var controller) && ReadController(controller.Value, d))
+            d.Warning(controller.Key, "'controller' is accepted for W&B compatibility but ignored: tinynet-sweeps plans every trial itself");
+        var earlyTerminate = entries.TryGetValue("early_terminate", out var et) ? EarlyTerminateReader.Read(et.Value, d) : null;
 
         bool hasConfigurations = entries.ContainsKey("configurations");
         SweepMethod? method = entries.ContainsKey("method") || !misspelt.Contains("method")
@@ -80,12 +79,56 @@ internal static class SweepReader
                 "method random needs 'run_cap', the number of points to draw (random search never ends on its own)");
 
         if (d.HasErrors || method is null || parameters is null || seeds is null || configurations is null)
+        {
+            if (earlyTerminate is not null)
+                WarnEarlyTerminateNotApplied(et!.Key, earlyTerminate, null, d);
             return null;
+        }
 
         var sweep = new SweepDefinition(name, method.Value, metric ?? MetricSpec.Default, runCap, seeds, fileName,
-            parameters, configurations, samplerSeed, description, project, entity);
+            parameters, configurations, samplerSeed, description, project, entity, earlyTerminate);
         var plan = new SweepPlan(sweep);
-        return CheckSize(plan, entries, root, d) ? plan : null;
+        bool sized = CheckSize(plan, entries, root, d);
+        if (earlyTerminate is not null)
+            WarnEarlyTerminateNotApplied(et!.Key, earlyTerminate, sized && plan.IsListed ? plan.ListedTrials : null, d);
+        return sized ? plan : null;
+    }
+
+    /// <summary>Names the bands a trial of this sweep can reach (all up to the epochs bound when the plan is unknown).</summary>
+    private static void WarnEarlyTerminateNotApplied(YamlNode at, HyperbandSpec spec, IReadOnlyList<TrialSpec>? plan, Diagnostics d)
+    {
+        int maxEpochs = plan is { Count: > 0 } ? plan.Max(t => t.Config.Epochs) : (int)ParameterCatalog.EpochsBounds.Max;
+        var bands = Hyperband.Bands(spec).Distinct().ToList();
+        var reachable = bands.TakeWhile(b => b <= maxEpochs).ToList();
+        const int shown = 10; // an eta barely above 1 gives thousands of bands
+        string more = reachable.Count > shown ? $", … ({reachable.Count} bands)" : "";
+        string which = reachable.Count > 0
+            ? $"bands at epochs {string.Join(", ", reachable.Take(shown))}{more}"
+            : $"first band at epoch {bands[0]}, where no trial gets: the longest trains {maxEpochs} epochs";
+        d.Warning(at, $"early_terminate (hyperband, {which}) is read but not applied yet: tinynet-sweeps trains every planned trial to the end");
+    }
+
+    /// <summary>W&amp;B's schema: a mapping whose type is cloud or local (other keys are allowed there).</summary>
+    private static bool ReadController(YamlNode node, Diagnostics d)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            d.Error(node, $"controller must be a mapping such as {{type: local}}, not a {YamlScalars.NodeKind(node)}");
+            return false;
+        }
+        var type = map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode { Value: "type" });
+        if (type.Key is null)
+        {
+            d.Error(node, "controller needs 'type: cloud' or 'type: local'");
+            return false;
+        }
+        if (YamlScalars.Read(type.Value, d, "controller type") is not { } s)
+            return false;
+        if (s is { Kind: ScalarKind.String, Text: "cloud" or "local" })
+            return true;
+        string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, ["cloud", "local"]) : "";
+        d.Error(type.Value, $"controller type must be cloud or local, not {s.Describe()}{hint}");
+        return false;
     }
 
     private static SweepMethod? ReadMethod(Entry? entry, bool hasConfigurations, YamlNode root, Diagnostics d)
@@ -156,11 +199,14 @@ internal static class SweepReader
                     }
                     break;
                 case "target" or "impute" or "impute_while_running":
-                    d.Warning(k, $"metric {key} is accepted for W&B compatibility but ignored: tinynet-sweeps always runs every planned trial");
+                    if (ReadIgnoredMetricKey(key, v, d) is { } note)
+                        d.Warning(k, $"metric {key} is accepted for W&B compatibility but ignored: tinynet-sweeps always runs every planned trial{note}");
+                    else
+                        ok = false;
                     break;
                 default:
                     string keyHint = DidYouMean.Hint(key, keys);
-                    d.Error(k, $"unknown metric key '{SweepText.Shown(key)}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes name, goal, target");
+                    d.Error(k, $"unknown metric key '{SweepText.Shown(key)}'{(keyHint.Length > 0 ? keyHint : ";")} metric takes {string.Join(", ", keys)}");
                     ok = false;
                     break;
             }
@@ -180,10 +226,38 @@ internal static class SweepReader
         return new MetricSpec(name, goal);
     }
 
+    /// <summary>
+    /// Checks metric target, impute or impute_while_running as W&amp;B's schema does (SPEC §1); null after
+    /// reporting a bad value, else a note to add to the "ignored" warning ("" when none).
+    /// </summary>
+    private static string? ReadIgnoredMetricKey(string key, YamlNode node, Diagnostics d)
+    {
+        if (YamlScalars.Read(node, d, $"metric {key}") is not { } s)
+            return null;
+        if (key == "target")
+        {
+            if (s.IsNumber && double.IsFinite(s.Number))
+                return "";
+            string fix = s.Kind == ScalarKind.String && YamlScalars.LooksNumeric(s.Text) ? "; remove the quotes" : "";
+            d.Error(node, $"metric target must be a finite number, not {s.Describe()}{fix}");
+            return null;
+        }
+        // W&B's schema wants the string 'false'; PyYAML reads a bare false as a boolean, which it refuses.
+        if (key == "impute_while_running" && s is { Kind: ScalarKind.Bool, Number: 0 })
+            return " (W&B's schema wants 'false' quoted: it refuses the boolean)";
+        string[] allowed = key == "impute" ? ["worst", "best", "latest"] : ["false", "latest", "best", "worst"];
+        if (s.Kind == ScalarKind.String && allowed.Contains(s.Text))
+            return "";
+        string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, allowed) : "";
+        d.Error(node, $"metric {key} must be one of {string.Join(", ", allowed)}, not {s.Describe()}{hint}");
+        return null;
+    }
+
     private static int? ReadInt(YamlNode node, string what, long min, long max, string rule, Diagnostics d)
     {
         if (YamlScalars.Read(node, d, what) is not { } s)
             return null;
+        YamlScalars.WarnIfReadDifferentlyByWandb(s, d);
         if (s.Kind == ScalarKind.Int && s.Number >= min && s.Number <= max)
             return (int)s.Number;
         string fix = s.Kind == ScalarKind.String && YamlScalars.LooksNumeric(s.Text) ? "; remove the quotes" : "";

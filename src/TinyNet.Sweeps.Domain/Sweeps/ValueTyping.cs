@@ -27,6 +27,7 @@ internal static class ValueTyping
             return null;
         }
 
+        YamlScalars.WarnIfReadDifferentlyByWandb(scalar, diagnostics);
         double value = scalar.Number;
         if (!double.IsFinite(value) && scalar.Kind != ScalarKind.Int) // a huge integer is out of range, said below
         {

@@ -32,6 +32,13 @@ internal static partial class YamlScalars
     [GeneratedRegex(@"^[-+]?[0-9]+$")]
     private static partial Regex IntPattern();
 
+    // YAML 1.2's core schema: 0x10 and 0o10, lower-case prefix, no sign.
+    [GeneratedRegex(@"^0x[0-9a-fA-F]+$")]
+    private static partial Regex HexPattern();
+
+    [GeneratedRegex(@"^0o[0-7]+$")]
+    private static partial Regex OctalPattern();
+
     // 1.5, .5, 5., 1e-5, 1E+5, 1.0e-5: YAML 1.2 floats. PyYAML (W&B) reads 1e-5 as a string; we do not.
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex FloatPattern();
@@ -96,18 +103,65 @@ internal static partial class YamlScalars
     };
 
     /// <summary>
-    /// An integer of any length. Beyond long's range it keeps its kind, with the nearest double (or an
-    /// infinity) as its number, so "seed 99999999999999999999" is an out-of-range integer, not a float.
+    /// An integer of any length: decimal, 0x hexadecimal or 0o octal. Beyond long's range it keeps its kind,
+    /// with the nearest double (or an infinity) as its number, so "seed 99999999999999999999" is an
+    /// out-of-range integer, not a float.
     /// </summary>
     private static bool TryInt(string text, out double value)
     {
         value = 0;
+        if (HexPattern().IsMatch(text) || OctalPattern().IsMatch(text))
+        {
+            value = Digits(text.AsSpan(2), text[1] == 'x' ? 16 : 8);
+            return true;
+        }
         if (!IntPattern().IsMatch(text))
             return false;
         value = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)
             ? n
             : double.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         return true;
+    }
+
+    /// <summary>Exact below 2^53, far beyond every bound a value is checked against; an infinity when huge.</summary>
+    private static double Digits(ReadOnlySpan<char> digits, int radix)
+    {
+        double value = 0;
+        foreach (char c in digits)
+            value = value * radix + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        return value;
+    }
+
+    /// <summary>
+    /// Warns when W&amp;B, which reads sweep files with PyYAML (YAML 1.1), would read this integer differently:
+    /// 010 is octal 8 there, 08 and 0o10 are strings. Called where a scalar is used as a number.
+    /// </summary>
+    public static void WarnIfReadDifferentlyByWandb(Scalar scalar, Diagnostics diagnostics)
+    {
+        if (scalar.Kind != ScalarKind.Int)
+            return;
+        // PyYAML's !!int reads 0o10 as 8 (as we do) and fails on 08; only an octal reading of 010 differs.
+        bool tagged = scalar.Node is YamlScalarNode { Tag.IsEmpty: false };
+        string text = scalar.Text;
+        string unsigned = text.TrimStart('-', '+');
+        string? message = null;
+        if (tagged && (text.StartsWith("0o", StringComparison.Ordinal) || unsigned.Any(c => c is '8' or '9')))
+            return;
+        if (text.StartsWith("0o", StringComparison.Ordinal))
+            message = $"{scalar.Shown} is {ValueTyping.Format(scalar.Number)} here (YAML 1.2 octal); W&B (YAML 1.1) reads it as the string '{scalar.Shown}': write {ValueTyping.Format(scalar.Number)}";
+        else if (unsigned.Length > 1 && unsigned[0] == '0' && IntPattern().IsMatch(text))
+        {
+            string decimalValue = ValueTyping.Format(scalar.Number);
+            if (unsigned.Any(c => c is '8' or '9'))
+                message = $"{scalar.Shown} is {decimalValue} here (YAML 1.2); W&B reads it as the string '{scalar.Shown}' (octal has no 8 or 9): write {decimalValue}";
+            else if (Digits(unsigned, 8) != Math.Abs(scalar.Number)) // 00 to 07 mean the same in both
+            {
+                string octal = (text[0] == '-' ? "-" : "") + ValueTyping.Format(Digits(unsigned, 8));
+                message = $"{scalar.Shown} is {decimalValue} here (YAML 1.2); W&B reads a leading 0 as octal, {octal}: write {decimalValue}, or {octal} if you meant octal";
+            }
+        }
+        if (message is not null)
+            diagnostics.Warning(scalar.Node, message);
     }
 
     private static bool TryFloat(string text, out double value)

@@ -142,7 +142,8 @@ public class HostileFileFuzzTests(ITestOutputHelper output)
         (4, Gen.OneOf(ParameterNames)),
         (3, Gen.OneOf(SpecKeys)),
         (2, Identifier),
-        (1, Gen.OneOf("lr", "paramters", "mehtod", "\"quoted\"", "'single'", "? [a, b]", "&k anchored", "*k", "", "a b", "1", "null", "~", "<<")));
+        (1, Gen.OneOf("lr", "paramters", "mehtod", "\"quoted\"", "'single'", "? [a, b]", "&k anchored", "*k", "", "a b", "1", "null", "~", "<<")),
+        (1, Gen.OneOf("type", "min_iter", "max_iter", "s", "eta", "strict", "target", "impute", "impute_while_running")));
 
     private static readonly Gen<string> Scalar = Gen.Frequency(
         (4, Gen.Int[-5, 5000].Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))),
@@ -151,12 +152,13 @@ public class HostileFileFuzzTests(ITestOutputHelper output)
             "-9223372036854775809", "2147483647", "2147483648", "-2147483649", "1000000", "1000001", "100001", "4097", "1025",
             "1" + new string('9', 400))),
         (3, Gen.OneOf("1e308", "-1e308", "1e-320", "1e400", ".inf", "-.inf", "+.inf", ".nan", "NaN", "nan", "0.0", "-0.0",
-            "1e-5", ".5", "5.", "10", "10.0", "1e1", "0x10", "010", "1_000")),
+            "1e-5", ".5", "5.", "10", "10.0", "1e1", "0x10", "010", "1_000", "0o10", "0o", "08", "0x7FFFFFFF", "0xFFFFFFFFFFFFFFFFFFFF")),
         (2, Gen.OneOf("'0.1'", "\"1e-3\"", "'64'", "\"0\"", "'true'")),
         (4, Gen.OneOf("relu", "sigmoid", "tanh", "sgd", "adam", "adamw", "mse", "bce", "grid", "random", "bayes", "custom",
             "minimize", "maximize", "calibration_error", "eval_accuracy", "brier", "constant", "categorical", "int_uniform",
             "uniform", "q_uniform", "log_uniform_values", "q_log_uniform_values", "inv_log_uniform_values", "normal", "q_normal",
-            "log_normal", "q_log_normal", "beta", "q_beta", "log_uniform", "yes", "true", "false", "~", "null", "")),
+            "log_normal", "q_log_normal", "beta", "q_beta", "log_uniform", "yes", "true", "false", "~", "null", "",
+            "hyperband", "cloud", "local", "worst", "latest")),
         (2, Gen.OneOf("!!float 1e-3", "!!int 64", "!!str 5", "!!binary abc", "!!float x", "!!int 1.5", "!foo 1", "! 1",
             "!!int 99999999999999999999", "!!float .inf")),
         (2, Gen.OneOf("&a 1", "&a [1, 2]", "&b {value: 3}", "*a", "*b", "*missing", "&a *a", "[*a, *a]", "\"a\\x00b\"",
@@ -239,6 +241,22 @@ public class HostileFileFuzzTests(ITestOutputHelper output)
             (1, Spec)),
     };
 
+    /// <summary>early_terminate values, mostly valid, with W&amp;B's traps: no band, eta near 1 with a huge s, strings, floats.</summary>
+    private static readonly Gen<string> EarlyTerminate = Gen.Frequency(
+        (4, Gen.Select(Gen.Int[1, 40], Gen.OneOf("3", "2", "1.5", "1.0001", "1", "0.5", ".inf", "'3'", "1e308"),
+            Gen.OneOf("", ", strict: false", ", strict: yes", ", extra: 1", ", s: 2"),
+            (min, eta, rest) => $"{{type: hyperband, min_iter: {min}, eta: {eta}{rest}}}")),
+        (4, Gen.Select(Gen.OneOf("2", "27", "81", "2147483647", "0x7FFFFFFF", "010", "-5", "3.0"),
+            Gen.OneOf("2", "3", "0", "-1", "2.5", "1e15", "99999999999999999999"), Gen.OneOf("3", "2", "1.000000001", "1.5"),
+            (max, s, eta) => $"{{type: hyperband, max_iter: {max}, s: {s}, eta: {eta}}}")),
+        (1, Gen.OneOf("hyperband", "{type: envelope}", "{}", "[1]", "{type: hyperband}", "{type: hyperband, max_iter: 9}", "{type: hyperband, min_iter: 3, max_iter: 9, s: 1}")));
+
+    private static readonly Gen<string> CompatibilityKeys = Gen.Frequency(
+        (4, Gen.Const("")),
+        (3, EarlyTerminate.Select(v => $"early_terminate: {v}\n")),
+        (1, Gen.OneOf("controller: {type: local}\n", "controller: local\n", "controller: {type: x}\n",
+            "metric: {name: brier, target: 0.1, impute: best, impute_while_running: false}\n", "metric: {name: brier, target: '0.1', impute: x}\n")));
+
     /// <summary>Well-formed sweep files with plausible values and the odd nasty one: these reach the range checks and the planner.</summary>
     private static readonly Gen<string> NearValidYaml =
         from method in Gen.Frequency((3, Gen.Const("method: grid\n")), (3, Gen.Const("method: random\nrun_cap: 7\nsampler_seed: 3\n")), (1, Gen.Const("")))
@@ -251,7 +269,8 @@ public class HostileFileFuzzTests(ITestOutputHelper output)
         from label in Gen.Frequency(
             (6, Gen.OneOf("", "name: ../../x\n", "description: a sweep\n")),
             (1, Gen.OneOf("description: \"\\x07\"\n", $"name: {new string('n', 201)}\n")))
-        select method + label + seeds + configurations + "parameters:\n" + string.Concat(names.Select((n, i) => $"  {n}: {specs[i]}\n"));
+        from compatibility in CompatibilityKeys
+        select method + label + seeds + configurations + compatibility + "parameters:\n" + string.Concat(names.Select((n, i) => $"  {n}: {specs[i]}\n"));
 
     private static readonly Gen<string> Insertion = Gen.OneOf(
         "\t", "\0", "\u0001", "\u001b", "\u007f", "\u0085", "\u2028", "\uFEFF", "\uD800", "\r", "\n", "  ", ":", "- ", "[", "]", "{",

@@ -44,6 +44,18 @@ public class ValidationTests
             SingleError(Random("  activation: {values: [sigmoid, relu, tanh], probabilities: [0.1, 0.2, 0.3]}\n")).Message);
     }
 
+    [Theory] // D4: a length mismatch is the problem to report, even when the sum is off too or a value is bad
+    [InlineData("[sigmoid, relu, tanh]", "[0.5, 0.2]", "activation: probabilities has 2 entries but values has 3; give one probability per value")]
+    [InlineData("[sigmoid, relu, tanh]", "[0.5, 0.2, 0.2, 0.2]", "activation: probabilities has 4 entries but values has 3; give one probability per value")]
+    [InlineData("[sigmoid, relu, swish]", "[0.5, 0.2]", "activation: probabilities has 2 entries but values has 3; give one probability per value")]
+    [InlineData("[sigmoid, relu, swish]", "[0.5, 0.5]", "activation: probabilities has 2 entries but values has 3; give one probability per value")]
+    public void Probabilities_of_the_wrong_length_report_the_length(string values, string probabilities, string message)
+    {
+        var errors = Errors(Random($"  activation: {{values: {values}, probabilities: {probabilities}}}\n"));
+        Assert.Contains(errors, e => e.Message == message);
+        Assert.DoesNotContain(errors, e => e.Message.Contains("sum to"));
+    }
+
     [Fact] // D5
     public void Empty_values_is_an_error()
     {
