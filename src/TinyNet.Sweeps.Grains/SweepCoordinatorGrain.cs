@@ -50,6 +50,13 @@ public sealed class SweepCoordinatorGrain(
     private readonly HashSet<string> _finished = new();
     private readonly Dictionary<string, string> _labels = new();
     private readonly DispatchPolicy<SiloAddress> _dispatch = new();
+    /// <summary>Hyperband's decisions, when the sweep has early termination.</summary>
+    private HyperbandStopper? _stopper;
+    /// <summary>Results whose trial hyperband has not finished judging: recorded once every decision about them is made.</summary>
+    private readonly Dictionary<string, TrialResult> _undecided = new();
+    /// <summary>Stops decided for trials that may still be training, to be sent to them.</summary>
+    private readonly List<HyperbandDecision> _stopsToSend = new();
+    private readonly Dictionary<int, TrialSpec> _askedByIndex = new();
     private IGrainTimer? _capacityTimer;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -97,14 +104,22 @@ public sealed class SweepCoordinatorGrain(
     public async Task ReportResult(TrialResult result)
     {
         _dispatch.Returned(result.Trial.Id, out _);
-        if (!Record(result)) return;
+        if (!Accept(result)) return;
         Advance();
+        await SendStops();
         await SaveProgress();
         await Dispatch();
         await CompleteIfDone();
     }
 
-    public Task ReportBand(string trialId, int epoch, TrialMetrics metrics) => Task.CompletedTask;
+    public async Task ReportBand(string trialId, int epoch, TrialMetrics metrics)
+    {
+        if (_stopper is null || !_asked.TryGetValue(trialId, out var trial) || _finished.Contains(trialId)) return;
+        Judge(() => _stopper.Report(trial.Index, epoch, metrics.Get(_launch!.Plan.Metric.Name)), trialId);
+        Advance();
+        await SendStops();
+        await Dispatch();
+    }
 
     public async Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait)
     {
@@ -191,27 +206,113 @@ public sealed class SweepCoordinatorGrain(
     {
         foreach (var prior in launch.PriorResults) _known.TryAdd(prior.Trial.Id, prior);
         _search = launch.Plan.CreateSearch();
+        _stopper = launch.Plan.CreateStopper();
         Advance();
     }
 
     /// <summary>
-    /// Asks the search for trials until it has none to give now: a trial with a known result is recorded at once (which
-    /// may let the search give more), any other is queued for dispatch unless the sweep no longer dispatches.
+    /// Asks the search for trials until it has none to give now: a trial with a known result is taken at once (which
+    /// may let the search give more), any other is queued for dispatch unless the sweep no longer dispatches; and
+    /// records the results hyperband has settled, which may let the search give more too.
     /// </summary>
     private void Advance()
     {
-        for (var asked = _search!.Ask(); asked.Count > 0; asked = _search.Ask())
+        bool moved = true;
+        while (moved)
         {
+            var asked = _search!.Ask();
+            moved = asked.Count > 0;
             foreach (var trial in asked)
             {
                 _asked[trial.Id] = trial;
+                _askedByIndex[trial.Index] = trial;
                 if (trial.Label is { } label) _labels.TryAdd(trial.ConfigKey, label);
-                if (_known.Remove(trial.Id, out var known) && known.Trial.Config == trial.Config && known.Trial.Seed == trial.Seed)
+                if (_known.Remove(trial.Id, out var known) && Stands(known, trial))
                     // This run's index and label: the order of the sweep decides the order of its trials.
-                    Record(known with { Trial = trial });
+                    Accept(known with { Trial = trial });
                 else if (_state == SweepState.Running && !_finished.Contains(trial.Id))
                     _pending.Enqueue(trial);
             }
+            moved |= RecordSettled();
+        }
+    }
+
+    /// <summary>
+    /// Whether a known result can stand for a trial: the same configuration and seed, and, under hyperband, the
+    /// snapshots of every band it reached (a result from a sweep without early termination has none, and the
+    /// decisions about later trials depend on them).
+    /// </summary>
+    private bool Stands(TrialResult known, TrialSpec trial)
+    {
+        if (known.Trial.Config != trial.Config || known.Trial.Seed != trial.Seed) return false;
+        if (_stopper is null) return true;
+        var reported = (known.Outcome.Bands ?? []).Select(b => b.Epoch).ToHashSet();
+        return _stopper.Bands.Where(b => b <= known.Outcome.LossHistory.Count).All(reported.Contains);
+    }
+
+    /// <summary>
+    /// Takes a trial's result. Without hyperband it is recorded at once. With it, its band values go to the stopper and
+    /// it waits until every decision about it is made (<see cref="RecordSettled"/>); false when it was already taken.
+    /// </summary>
+    private bool Accept(TrialResult result)
+    {
+        if (_finished.Contains(result.Trial.Id) || _undecided.ContainsKey(result.Trial.Id)) return false;
+        if (_stopper is null) return Record(result);
+        int index = result.Trial.Index;
+        Judge(() =>
+        {
+            // The result carries every band snapshot: band reports that were lost on the way change nothing.
+            foreach (var band in result.Outcome.Bands ?? [])
+                if (_stopper.Bands.Contains(band.Epoch)) _stopper.Report(index, band.Epoch, band.Metrics.Get(_launch!.Plan.Metric.Name));
+            // A trial the stopper stopped is settled there; the epochs it trained past the band do not count.
+            if (_stopper.StoppedAt(index) is null) _stopper.Ended(index, result.Outcome.LossHistory.Count);
+        }, result.Trial.Id);
+        _undecided[result.Trial.Id] = result;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes hyperband's new decisions: a stop is kept to be sent to its trial if it is still training (it then ends as
+    /// it was at that band), and every waiting result whose trial is settled is recorded, as a stopped trial when the
+    /// stop came after it finished. True when something was recorded.
+    /// </summary>
+    private bool RecordSettled()
+    {
+        if (_stopper is null) return false;
+        _stopsToSend.AddRange(_stopper.Decide().Where(d => d.Stop));
+        bool recorded = false;
+        foreach (var result in _undecided.Values.OrderBy(r => r.Trial.Index).ToList())
+        {
+            if (!_stopper.IsSettled(result.Trial.Index)) continue;
+            _undecided.Remove(result.Trial.Id);
+            recorded |= Record(_stopper.StoppedAt(result.Trial.Index) is int band && result.Outcome.Status != TrialStatus.Stopped
+                                  && band < result.Outcome.LossHistory.Count
+                ? result with { Outcome = result.Outcome.StoppedAt(band) }
+                : result);
+        }
+        return recorded;
+    }
+
+    /// <summary>Tells the trials hyperband stopped while they train; one that already finished is cut when its result comes.</summary>
+    private async Task SendStops()
+    {
+        var stops = _stopsToSend.ToList();
+        _stopsToSend.Clear();
+        foreach (var stop in stops)
+        {
+            if (!_askedByIndex.TryGetValue(stop.TrialIndex, out var trial) || !_dispatch.Running.ContainsKey(trial.Id)) continue;
+            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trial.Id)).StopAtBand(stop.Band); }
+            catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} at band {Band} ({Error}); its result will be cut there", trial.Id, stop.Band, e.Message); }
+        }
+    }
+
+    /// <summary>Hyperband's bookkeeping refuses reports that contradict earlier ones (a bug, not a user's error): say so, go on.</summary>
+    private void Judge(Action report, string trialId)
+    {
+        try { report(); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            logger.LogError("Sweep {SweepId}: hyperband could not take the report of trial {TrialId} ({Error})", SweepId, trialId, e.Message);
         }
     }
 
@@ -247,6 +348,13 @@ public sealed class SweepCoordinatorGrain(
     {
         if (_state == SweepState.Running && _pending.Count == 0 && _dispatch.Running.Count == 0)
         {
+            if (_undecided.Count > 0)
+            {
+                // Every trial has ended, so every decision can be made: results still waiting are a bug. Keep them as they are.
+                logger.LogError("Sweep {SweepId}: {Count} results were still waiting for hyperband's decisions at the end", SweepId, _undecided.Count);
+                foreach (var result in _undecided.Values.OrderBy(r => r.Trial.Index).ToList()) Record(result);
+                _undecided.Clear();
+            }
             _state = SweepState.Completed;
             await SaveProgress();
             logger.LogInformation("Sweep {SweepId} completed: {Count} results", SweepId, _results.Count);
@@ -308,7 +416,7 @@ public sealed class SweepCoordinatorGrain(
             try
             {
                 var grain = GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trial.Id));
-                await OnSilo(silo, () => grain.Start(new TrialAssignment(SweepId, trial)));
+                await OnSilo(silo, () => grain.Start(new TrialAssignment(SweepId, trial, BandEpochsOf(trial))));
             }
             catch (Exception e)
             {
@@ -319,6 +427,10 @@ public sealed class SweepCoordinatorGrain(
             }
         }
     }
+
+    /// <summary>The band epochs a trial reaches, at which it reports its metrics; none without hyperband.</summary>
+    private IReadOnlyList<int>? BandEpochsOf(TrialSpec trial) =>
+        _stopper is null ? null : [.. _stopper.Bands.TakeWhile(b => b <= trial.Config.Epochs)];
 
     /// <summary>Makes a call whose target, if not yet active, is placed on <paramref name="silo"/>.</summary>
     private static async Task<T> OnSilo<T>(SiloAddress silo, Func<Task<T>> call)

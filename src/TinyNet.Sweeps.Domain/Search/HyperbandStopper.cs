@@ -103,6 +103,20 @@ public sealed class HyperbandStopper
         return made;
     }
 
+    /// <summary>
+    /// Whether every decision about a trial is made: it was stopped, or it ended and was judged at every band it reached.
+    /// Its result is final only then (a stop decided later would change it).
+    /// </summary>
+    public bool IsSettled(int trialIndex)
+    {
+        if (!_trials.TryGetValue(trialIndex, out var trial)) return false;
+        if (trial.StoppedAt is not null) return true;
+        if (trial.EpochsTrained is not int epochs) return false;
+        for (int k = 0; k < _bands.Length && _bands[k] <= epochs; k++)
+            if (_frontier[k] <= trialIndex) return false;
+        return true;
+    }
+
     /// <summary>The band at which a trial was stopped; null if it was not (or not yet).</summary>
     public int? StoppedAt(int trialIndex) =>
         _trials.TryGetValue(trialIndex, out var trial) && trial.StoppedAt is int k ? _bands[k] : null;

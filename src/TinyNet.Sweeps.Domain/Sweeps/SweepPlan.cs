@@ -42,6 +42,10 @@ public sealed class SweepPlan(SweepDefinition definition)
         return new SweepPlan(new SweepDefinition(name, SweepMethod.Grid, metric, RunCap: null, seeds, SourceFile: "", Parameters: [], explicitConfigurations));
     }
 
+    /// <summary>Hyperband's decisions for this sweep, when it has early termination; null otherwise.</summary>
+    public HyperbandStopper? CreateStopper() =>
+        Definition.EarlyTerminate is { } spec ? new HyperbandStopper(spec, Definition.Metric.Goal) : null;
+
     /// <summary>A fresh search over this sweep, at its start.</summary>
     public ITrialSearch CreateSearch() => CreateSearchFor(this);
 
