@@ -155,4 +155,20 @@ public class UnitCubeTests
         var error = Assert.Throws<ArgumentException>(() => new UnitCube([new ParameterSpec("epochs", Distribution.Constant, [ParamValue.Of(5)])]));
         Assert.StartsWith("Need at least one searchable parameter for bayes search.", error.Message);
     }
+
+    [Fact] // E8
+    public void The_first_bayes_suggestion_keeps_int_uniform_integral_and_uniform_real()
+    {
+        var cube = new UnitCube([new ParameterSpec("v1", Distribution.IntUniform, [], Min: 1, Max: 10), new ParameterSpec("v2", Distribution.Uniform, [], Min: 1.0, Max: 10.0)]);
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var suggestion = BayesSuggester.Suggest(cube.Dimensions, [], [], 1, new Random(seed)).Single();
+            var values = cube.FromCube(suggestion.Point);
+            double v1 = values["v1"].Number!.Value, v2 = values["v2"].Number!.Value;
+            Assert.InRange(v1, 1, 10);
+            Assert.Equal(Math.Floor(v1), v1);
+            Assert.InRange(v2, 1, 10);
+            Assert.NotEqual(Math.Floor(v2), v2);
+        }
+    }
 }
