@@ -55,9 +55,9 @@ public static class RandomSearch
         return s.Distribution switch
         {
             Distribution.Constant => s.Values[0],
-            Distribution.Categorical => s.Values[Math.Min(s.Values.Count - 1, (int)(u * s.Values.Count))],
+            Distribution.Categorical => s.Values[(int)UniformIndex(s.Values.Count, u)],
             Distribution.CategoricalWithProbabilities => s.Values[Weighted(s.Probabilities!, u)],
-            Distribution.IntUniform => ParamValue.Of(Math.Min(s.Max, Math.Floor(s.Min + u * (s.Max - s.Min + 1)))),
+            Distribution.IntUniform => ParamValue.Of(s.Min + UniformIndex(s.Max - s.Min + 1, u)),
             Distribution.Uniform => ParamValue.Of(Uniform(s.Min, s.Max)),
             Distribution.QUniform => ParamValue.Of(Q(Uniform(s.Min, s.Max))),
             Distribution.LogUniformValues => ParamValue.Of(Math.Exp(Uniform(Math.Log(s.Min), Math.Log(s.Max)))),
@@ -80,6 +80,37 @@ public static class RandomSearch
     /// <summary>round(x / q) * q with numpy's round-half-to-even.</summary>
     public static double Quantize(double x, double q) => Math.Round(x / q, MidpointRounding.ToEven) * q;
 
+    /// <summary>
+    /// scipy's randint ppf, which W&amp;B samples categorical and int_uniform with: the smallest of
+    /// <paramref name="count"/> equally likely indices i with (i + 1) / count ≥ u. The bayes search maps
+    /// index i to (i + 1) / count, computed the same way, so that point maps back to i exactly.
+    /// </summary>
+    public static double UniformIndex(double count, double u)
+    {
+        double i = Math.Clamp(Math.Ceiling(u * count) - 1, 0, count - 1);
+        if (i > 0 && i / count >= u)
+            i--; // u * count rounded up onto the next integer
+        else if (i < count - 1 && (i + 1) / count < u)
+            i++; // or down below it
+        return i;
+    }
+
+    /// <summary>
+    /// The sum of the probabilities of the values up to <paramref name="index"/>: W&amp;B's CDF of
+    /// categorical_w_probabilities, which the bayes search maps the value to.
+    /// </summary>
+    public static double CumulativeProbability(IReadOnlyList<double> probabilities, int index)
+    {
+        double cumulative = 0;
+        for (int i = 0; i <= index; i++)
+            cumulative += probabilities[i];
+        return cumulative;
+    }
+
+    /// <summary>
+    /// W&amp;B's ppf of categorical_w_probabilities: the first value (of positive probability) whose
+    /// cumulative probability reaches u, so <see cref="CumulativeProbability"/> of a value maps back to it.
+    /// </summary>
     private static int Weighted(IReadOnlyList<double> probabilities, double u)
     {
         double cumulative = 0;
@@ -90,14 +121,14 @@ public static class RandomSearch
                 continue; // a zero-probability value is never chosen, even by rounding
             last = i;
             cumulative += probabilities[i];
-            if (u < cumulative)
+            if (u <= cumulative)
                 return i;
         }
         return last;
     }
 
-    // NextDouble is in [0, 1); 0 would map a normal to -infinity.
-    private static double NextOpen(Random random)
+    /// <summary>A uniform draw in (0, 1): NextDouble is in [0, 1), and 0 would map a normal to -infinity.</summary>
+    public static double NextOpen(Random random)
     {
         double u;
         do { u = random.NextDouble(); } while (u == 0);
