@@ -60,22 +60,27 @@ public static class RandomSearch
             Distribution.IntUniform => ParamValue.Of(s.Min + UniformIndex(s.Max - s.Min + 1, u)),
             Distribution.Uniform => ParamValue.Of(Uniform(s.Min, s.Max)),
             Distribution.QUniform => ParamValue.Of(Q(Uniform(s.Min, s.Max))),
-            Distribution.LogUniformValues => ParamValue.Of(Math.Exp(Uniform(Math.Log(s.Min), Math.Log(s.Max)))),
-            Distribution.QLogUniformValues => ParamValue.Of(Q(Math.Exp(Uniform(Math.Log(s.Min), Math.Log(s.Max))))),
+            Distribution.LogUniformValues => ParamValue.Of(Exp(Uniform(Log(s.Min), Log(s.Max)))),
+            Distribution.QLogUniformValues => ParamValue.Of(Q(Exp(Uniform(Log(s.Min), Log(s.Max))))),
             // ln(1/X) uniform on [ln(1/max), ln(1/min)].
-            Distribution.InvLogUniformValues => ParamValue.Of(1 / Math.Exp(Uniform(Math.Log(1 / s.Max), Math.Log(1 / s.Min)))),
-            Distribution.LogUniform => ParamValue.Of(Math.Exp(Uniform(s.Min, s.Max))),
-            Distribution.QLogUniform => ParamValue.Of(Q(Math.Exp(Uniform(s.Min, s.Max)))),
-            Distribution.InvLogUniform => ParamValue.Of(Math.Exp(-Uniform(s.Min, s.Max))),
+            Distribution.InvLogUniformValues => ParamValue.Of(1 / Exp(Uniform(Log(1 / s.Max), Log(1 / s.Min)))),
+            Distribution.LogUniform => ParamValue.Of(Exp(Uniform(s.Min, s.Max))),
+            Distribution.QLogUniform => ParamValue.Of(Q(Exp(Uniform(s.Min, s.Max)))),
+            Distribution.InvLogUniform => ParamValue.Of(Exp(-Uniform(s.Min, s.Max))),
             Distribution.Normal => ParamValue.Of(s.Mu + s.Sigma * SpecialFunctions.InverseNormal(u)),
             Distribution.QNormal => ParamValue.Of(Q(s.Mu + s.Sigma * SpecialFunctions.InverseNormal(u))),
-            Distribution.LogNormal => ParamValue.Of(Math.Exp(s.Mu + s.Sigma * SpecialFunctions.InverseNormal(u))),
-            Distribution.QLogNormal => ParamValue.Of(Q(Math.Exp(s.Mu + s.Sigma * SpecialFunctions.InverseNormal(u)))),
+            Distribution.LogNormal => ParamValue.Of(Exp(s.Mu + s.Sigma * SpecialFunctions.InverseNormal(u))),
+            Distribution.QLogNormal => ParamValue.Of(Q(Exp(s.Mu + s.Sigma * SpecialFunctions.InverseNormal(u)))),
             Distribution.Beta => ParamValue.Of(SpecialFunctions.InverseBeta(u, s.A, s.B)),
             Distribution.QBeta => ParamValue.Of(Q(SpecialFunctions.InverseBeta(u, s.A, s.B))),
             _ => throw new ArgumentOutOfRangeException(nameof(s), s.Distribution, null),
         };
     }
+
+    // Portable exp and log: the platform's C library may differ in the last bit between machines, and a coordinator
+    // re-planning a sweep on another silo must ask for exactly the same trials.
+    private static double Exp(double x) => Search.PortableMath.Exp(x);
+    private static double Log(double x) => Search.PortableMath.Log(x);
 
     /// <summary>round(x / q) * q with numpy's round-half-to-even.</summary>
     public static double Quantize(double x, double q) => Math.Round(x / q, MidpointRounding.ToEven) * q;

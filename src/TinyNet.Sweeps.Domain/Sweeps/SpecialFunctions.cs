@@ -16,7 +16,7 @@ public static class SpecialFunctions
         const double low = 0.02425;
         if (p < low)
         {
-            double q = Math.Sqrt(-2 * Math.Log(p));
+            double q = Math.Sqrt(-2 * Search.PortableMath.Log(p)); // portable: sampling must give the same bits on every machine
             return (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
         }
         if (p > 1 - low)
