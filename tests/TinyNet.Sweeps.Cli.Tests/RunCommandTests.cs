@@ -180,6 +180,51 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bayes_with_hyperband_gives_the_same_trials_and_stops_on_one_silo_and_on_three()
+    {
+        string sweep = _temp.Write("adaptive.yaml", """
+            name: adaptive
+            method: bayes
+            run_cap: 8
+            round_size: 4
+            seeds: 2
+            metric: {name: calibration_error, goal: minimize}
+            early_terminate: {type: hyperband, min_iter: 6, eta: 3}
+            parameters:
+              activation: {values: [relu, tanh]}
+              optimizer: {value: adam}
+              learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+              hidden_units: {values: [3, 8]}
+              epochs: {value: 60}
+            """);
+        string oneDir = _temp.File("adaptive-one"), threeDir = _temp.File("adaptive-three");
+
+        var one = await Cli.Run("run", sweep, "--out", oneDir, "--silos", "1", "--workers", "2");
+        var three = await Cli.Run("run", sweep, "--out", threeDir, "--silos", "3", "--workers", "1");
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.True(three.ExitCode == 0, three.ToString());
+        var a = TrialsById(oneDir);
+        var b = TrialsById(threeDir);
+        Assert.Equal(16, a.Count);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        Assert.Contains(a.Values, t => t.GetProperty("status").GetString() == "stopped");
+        foreach (string id in a.Keys)
+        {
+            Assert.Equal(a[id].GetProperty("index").GetInt32(), b[id].GetProperty("index").GetInt32());
+            Assert.Equal(a[id].GetProperty("status").GetString(), b[id].GetProperty("status").GetString());
+            Assert.Equal(a[id].GetProperty("loss_history").GetRawText(), b[id].GetProperty("loss_history").GetRawText());
+            AssertExactlyEqual(a[id].GetProperty("metrics"), b[id].GetProperty("metrics"), id + ".metrics");
+        }
+        Assert.Equal(File.ReadAllBytes(Path.Combine(oneDir, "ranking.csv")), File.ReadAllBytes(Path.Combine(threeDir, "ranking.csv")));
+
+        // Run again: every trial, stopped ones included, is reused, and the search asks for the same ones.
+        var again = await Cli.Run("run", sweep, "--out", oneDir);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("0 trials trained, 16 reused", again.Output);
+    }
+
+    [Fact]
     public async Task Run_on_an_invalid_file_exits_2_and_creates_no_output_folder()
     {
         string path = _temp.Write("invalid.yaml", "name: invalid\nparamters:\n  activation: {values: [relu]}\n");

@@ -3,7 +3,7 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Domain.Sweeps;
 
-public enum SweepMethod { Grid, Random }
+public enum SweepMethod { Grid, Random, Bayes }
 
 public enum MetricGoal { Minimize, Maximize }
 
@@ -52,7 +52,12 @@ public sealed record SweepDefinition(
     string? Description = null,
     string? Project = null,
     string? Entity = null,
-    HyperbandSpec? EarlyTerminate = null);
+    HyperbandSpec? EarlyTerminate = null,
+    int RoundSize = SweepDefinition.DefaultRoundSize)
+{
+    /// <summary>Points a bayes search suggests per round (each round waits for the results of the ones before it).</summary>
+    public const int DefaultRoundSize = 4;
+}
 
 /// <summary>The outcome of reading a sweep file.</summary>
 /// <param name="Errors">The earliest errors by position, at most <see cref="SweepFile.MaxReportedErrors"/>.</param>

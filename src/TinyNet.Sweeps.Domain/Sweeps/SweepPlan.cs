@@ -42,6 +42,18 @@ public sealed class SweepPlan(SweepDefinition definition)
         return new SweepPlan(new SweepDefinition(name, SweepMethod.Grid, metric, RunCap: null, seeds, SourceFile: "", Parameters: [], explicitConfigurations));
     }
 
+    /// <summary>
+    /// The most epochs any trial of the sweep trains: the listed trials' longest, or for an adaptive search the largest
+    /// value its epochs can take (a constant's, a list's, a range's end).
+    /// </summary>
+    [JsonIgnore] public int LongestTrialEpochs => IsListed
+        ? ListedTrials.Select(t => t.Config.Epochs).DefaultIfEmpty(new TrialConfig().Epochs).Max()
+        : Definition.Configurations.Select(c => c.Values.TryGetValue("epochs", out var v) ? (int)v.Number!.Value : MaxEpochsSearched).Max();
+
+    private int MaxEpochsSearched => Definition.Parameters.FirstOrDefault(p => p.Name == "epochs") is { } epochs
+        ? (int)(epochs.Values.Count > 0 ? epochs.Values.Max(v => v.Number!.Value) : epochs.Max > 0 ? Math.Min(epochs.Max, ParameterCatalog.EpochsBounds.Max) : ParameterCatalog.EpochsBounds.Max)
+        : new TrialConfig().Epochs;
+
     /// <summary>Hyperband's decisions for this sweep, when it has early termination; null otherwise.</summary>
     public HyperbandStopper? CreateStopper() =>
         Definition.EarlyTerminate is { } spec ? new HyperbandStopper(spec, Definition.Metric.Goal) : null;
@@ -52,6 +64,7 @@ public sealed class SweepPlan(SweepDefinition definition)
     private static ITrialSearch CreateSearchFor(SweepPlan plan) => plan.Definition.Method switch
     {
         SweepMethod.Grid or SweepMethod.Random => new ListSearch(plan.ListedTrials),
-        var method => throw new NotSupportedException($"method {method} has no search yet"),
+        SweepMethod.Bayes => new BayesSearch(plan.Definition),
+        var method => throw new NotSupportedException($"method {method} has no search"),
     };
 }

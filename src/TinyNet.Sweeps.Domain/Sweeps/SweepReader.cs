@@ -11,7 +11,7 @@ internal static class SweepReader
     [
         "method", "metric", "run_cap", "parameters", "name", "description", "project", "entity",
         "program", "command", "early_terminate", "controller",
-        "seeds", "configurations", "sampler_seed", // ours
+        "seeds", "configurations", "sampler_seed", "round_size", // ours
     ];
 
     private const int MaxSeeds = 10_000;
@@ -68,44 +68,59 @@ internal static class SweepReader
         string? project = ReadLabel(entries.GetValueOrDefault("project"), d);
         string? entity = ReadLabel(entries.GetValueOrDefault("entity"), d);
 
+        int roundSize = entries.TryGetValue("round_size", out var rs)
+            ? ReadInt(rs.Value, "round_size", 1, MaxRoundSize, $"a whole number from 1 to {MaxRoundSize}", d) ?? SweepDefinition.DefaultRoundSize
+            : SweepDefinition.DefaultRoundSize;
+        if (rs is not null && method is not SweepMethod.Bayes and not null)
+            d.Warning(rs.Key, "round_size only matters to method bayes: grid and random know every trial from the start");
+
         var parameters = ReadParameters(entries.GetValueOrDefault("parameters"), method, d, out var seedParameter);
         var seeds = ReadSeeds(entries.GetValueOrDefault("seeds"), seedParameter, d);
         var configurations = hasConfigurations ? ReadConfigurations(entries["configurations"].Value, d) : [SweepConfiguration.Empty];
 
         if (!entries.ContainsKey("parameters") && !hasConfigurations && !misspelt.Contains("parameters") && !misspelt.Contains("configurations"))
             d.Error(root, "a sweep needs 'parameters' (a search space) or 'configurations' (explicit configurations), or both");
-        if (method == SweepMethod.Random && runCap is null && !entries.ContainsKey("run_cap") && !misspelt.Contains("run_cap"))
-            d.Error(entries.TryGetValue("method", out var m) ? m.Value : root,
-                "method random needs 'run_cap', the number of points to draw (random search never ends on its own)");
+        var methodNode = entries.TryGetValue("method", out var m) ? m.Value : root;
+        if (method is SweepMethod.Random or SweepMethod.Bayes && runCap is null && !entries.ContainsKey("run_cap") && !misspelt.Contains("run_cap"))
+            d.Error(methodNode, method == SweepMethod.Random
+                ? "method random needs 'run_cap', the number of points to draw (random search never ends on its own)"
+                : "method bayes needs 'run_cap', the number of points to suggest (bayes search never ends on its own)");
+        if (method == SweepMethod.Bayes)
+            CheckBayes(entries, methodNode, parameters, d);
 
         if (d.HasErrors || method is null || parameters is null || seeds is null || configurations is null)
-        {
-            if (earlyTerminate is not null)
-                WarnEarlyTerminateNotApplied(et!.Key, earlyTerminate, null, d);
             return null;
-        }
 
         var sweep = new SweepDefinition(name, method.Value, metric ?? MetricSpec.Default, runCap, seeds, fileName,
-            parameters, configurations, samplerSeed, description, project, entity, earlyTerminate);
+            parameters, configurations, samplerSeed, description, project, entity, earlyTerminate, roundSize);
         var plan = new SweepPlan(sweep);
         bool sized = CheckSize(plan, entries, root, d);
-        if (earlyTerminate is not null)
-            WarnEarlyTerminateNotApplied(et!.Key, earlyTerminate, sized && plan.IsListed ? plan.ListedTrials : null, d);
+        if (earlyTerminate is not null && sized)
+            WarnIfNoBandIsReached(et!.Key, earlyTerminate, plan, d);
         return sized ? plan : null;
     }
 
-    /// <summary>Names the bands a trial of this sweep can reach (all up to the epochs bound when the plan is unknown).</summary>
-    private static void WarnEarlyTerminateNotApplied(YamlNode at, HyperbandSpec spec, IReadOnlyList<TrialSpec>? plan, Diagnostics d)
+    private const int MaxRoundSize = 1000;
+
+    /// <summary>W&amp;B's two refusals of a bayes sweep: it optimises a metric, and needs something to search.</summary>
+    private static void CheckBayes(Dictionary<string, Entry> entries, YamlNode methodNode, List<ParameterSpec>? parameters, Diagnostics d)
     {
-        int maxEpochs = plan is { Count: > 0 } ? plan.Max(t => t.Config.Epochs) : (int)ParameterCatalog.EpochsBounds.Max;
-        var bands = Hyperband.Bands(spec).Distinct().ToList();
-        var reachable = bands.TakeWhile(b => b <= maxEpochs).ToList();
-        const int shown = 10; // an eta barely above 1 gives thousands of bands
-        string more = reachable.Count > shown ? $", … ({reachable.Count} bands)" : "";
-        string which = reachable.Count > 0
-            ? $"bands at epochs {string.Join(", ", reachable.Take(shown))}{more}"
-            : $"first band at epoch {bands[0]}, where no trial gets: the longest trains {maxEpochs} epochs";
-        d.Warning(at, $"early_terminate (hyperband, {which}) is read but not applied yet: tinynet-sweeps trains every planned trial to the end");
+        // W&B refuses bayes without a metric section; our default metric would hide that the file says nothing.
+        if (!entries.ContainsKey("metric"))
+            d.Error(methodNode, "method bayes needs a 'metric' to optimise, such as metric: {name: calibration_error, goal: minimize} " +
+                                $"(metrics: {string.Join(", ", MetricSpec.KnownNames)})");
+        if (parameters is not null && parameters.All(p => p.IsConstant))
+            d.Error(entries.TryGetValue("parameters", out var p) ? p.Key : methodNode,
+                "method bayes needs at least one searchable parameter (values, or a distribution with a range); every parameter here is a constant");
+    }
+
+    /// <summary>Hyperband that can never stop a trial is probably a mistake: its first band is past every trial's end.</summary>
+    private static void WarnIfNoBandIsReached(YamlNode at, HyperbandSpec spec, SweepPlan plan, Diagnostics d)
+    {
+        int longest = plan.LongestTrialEpochs;
+        int first = Hyperband.Bands(spec)[0];
+        if (first > longest)
+            d.Warning(at, $"early_terminate's first band is at epoch {first}, but the longest trial trains {longest} epochs: hyperband will stop nothing");
     }
 
     /// <summary>W&amp;B's schema: a mapping whose type is cloud or local (other keys are allowed there).</summary>
@@ -146,12 +161,13 @@ internal static class SweepReader
         {
             case "grid": return SweepMethod.Grid;
             case "random": return SweepMethod.Random;
-            case "bayes" or "custom":
-                d.Error(s.Node, $"method {s.Shown} is not supported yet; supported methods: grid, random");
+            case "bayes": return SweepMethod.Bayes;
+            case "custom":
+                d.Error(s.Node, $"method {s.Shown} is not supported: it needs a program of your own to suggest trials; supported methods: grid, random, bayes");
                 return null;
             default:
-                string hint = DidYouMean.Hint(s.Text, ["grid", "random"]);
-                d.Error(s.Node, $"unknown method '{s.Shown}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random (bayes is not supported yet)");
+                string hint = DidYouMean.Hint(s.Text, ["grid", "random", "bayes"]);
+                d.Error(s.Node, $"unknown method '{s.Shown}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random, bayes");
                 return null;
         }
     }
@@ -447,7 +463,7 @@ internal static class SweepReader
     private static bool CheckSize(SweepPlan plan, Dictionary<string, Entry> entries, YamlNode root, Diagnostics d)
     {
         var sweep = plan.Definition;
-        double points = sweep.Method == SweepMethod.Random
+        double points = sweep.Method is SweepMethod.Random or SweepMethod.Bayes
             ? sweep.RunCap!.Value
             : sweep.Parameters.Aggregate(1.0, (n, p) => n * GridSearch.Values(p).Count);
         if (sweep.Method == SweepMethod.Grid && sweep.RunCap is { } cap && cap < points)
@@ -461,6 +477,7 @@ internal static class SweepReader
             d.Error(root, $"the sweep has {trials} trials (points x configurations x seeds), more than {SweepFile.MaxTrials}");
             return false;
         }
+        if (!plan.IsListed) return true; // an adaptive search decides its trials as it goes
         // The plan keeps its trials: this is the one time the file is planned.
         int planned = plan.ListedTrials.Count;
         if (planned < trials)

@@ -289,7 +289,7 @@ public class SweepFileParserTests
     }
 
     [Fact]
-    public void Early_terminate_controller_and_metric_target_are_ignored_with_warnings()
+    public void Controller_and_metric_target_are_ignored_with_warnings_early_terminate_is_applied()
     {
         var result = SweepFile.Parse("""
             method: grid
@@ -300,10 +300,10 @@ public class SweepFileParserTests
               epochs: {value: 10}
             """, "w.yaml");
         Assert.True(result.IsValid);
-        Assert.Equal(["w.yaml:2:23", "w.yaml:3:1", "w.yaml:4:1"], result.Warnings.Select(w => $"{w.File}:{w.Line}:{w.Column}"));
+        Assert.Equal(["w.yaml:2:23", "w.yaml:4:1"], result.Warnings.Select(w => $"{w.File}:{w.Line}:{w.Column}"));
         Assert.Contains("ignored", result.Warnings[0].Message);
-        Assert.StartsWith("early_terminate (hyperband, bands at epochs 3, 9) is read but not applied yet", result.Warnings[1].Message);
-        Assert.Contains("ignored", result.Warnings[2].Message);
+        Assert.Contains("ignored", result.Warnings[1].Message);
+        Assert.NotNull(result.Sweep!.EarlyTerminate);
     }
 
     [Fact]
@@ -323,10 +323,21 @@ public class SweepFileParserTests
     [Fact]
     public void Unsupported_methods_say_what_is_supported()
     {
-        Assert.Equal("method bayes is not supported yet; supported methods: grid, random",
-            SingleError("method: bayes\nparameters:\n  epochs: {value: 10}\n").Message);
-        Assert.StartsWith("method custom is not supported yet", SingleError("method: custom\nparameters:\n  epochs: {value: 10}\n").Message);
-        Assert.StartsWith("unknown method 'grdi'; did you mean 'grid'?", SingleError("method: grdi\nparameters:\n  epochs: {value: 10}\n").Message);
+        Assert.StartsWith("method custom is not supported: it needs a program of your own", SingleError("method: custom\nparameters:\n  epochs: {value: 10}\n").Message);
+        Assert.StartsWith("unknown method 'grdi'; did you mean 'grid'? supported methods: grid, random, bayes", SingleError("method: grdi\nparameters:\n  epochs: {value: 10}\n").Message);
+    }
+
+    [Fact] // F2, and W&B's bayes never ends on its own
+    public void Bayes_needs_a_metric_a_searchable_parameter_and_a_run_cap()
+    {
+        Assert.StartsWith("method bayes needs a 'metric' to optimise",
+            SingleError("method: bayes\nrun_cap: 5\nparameters:\n  learning_rate: {min: 0.01, max: 0.1}\n").Message);
+        Assert.StartsWith("method bayes needs at least one searchable parameter",
+            SingleError("method: bayes\nrun_cap: 5\nmetric: {name: brier}\nparameters:\n  epochs: {value: 10}\n").Message);
+        Assert.StartsWith("method bayes needs 'run_cap'",
+            SingleError("method: bayes\nmetric: {name: brier}\nparameters:\n  learning_rate: {min: 0.01, max: 0.1}\n").Message);
+        var sweep = Valid("method: bayes\nrun_cap: 5\nround_size: 2\nmetric: {name: brier}\nparameters:\n  learning_rate: {distribution: log_normal, mu: -4, sigma: 1}\n");
+        Assert.Equal((SweepMethod.Bayes, 5, 2), (sweep.Method, sweep.RunCap, sweep.RoundSize));
     }
 
     [Fact]
