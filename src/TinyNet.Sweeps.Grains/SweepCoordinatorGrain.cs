@@ -51,12 +51,11 @@ public sealed class SweepCoordinatorGrain(
     private readonly Dictionary<string, string> _labels = new();
     private readonly DispatchPolicy<SiloAddress> _dispatch = new();
     /// <summary>Hyperband's decisions, when the sweep has early termination.</summary>
-    private HyperbandStopper? _stopper;
+    private SweepHyperband? _hyperband;
     /// <summary>Results whose trial hyperband has not finished judging: recorded once every decision about them is made.</summary>
     private readonly Dictionary<string, TrialResult> _undecided = new();
     /// <summary>Stops decided for trials that may still be training, to be sent to them.</summary>
-    private readonly List<HyperbandDecision> _stopsToSend = new();
-    private readonly Dictionary<int, TrialSpec> _askedByIndex = new();
+    private readonly List<(string TrialId, int Epoch)> _stopsToSend = new();
     private IGrainTimer? _capacityTimer;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -114,8 +113,8 @@ public sealed class SweepCoordinatorGrain(
 
     public async Task ReportBand(string trialId, int epoch, TrialMetrics metrics)
     {
-        if (_stopper is null || !_asked.TryGetValue(trialId, out var trial) || _finished.Contains(trialId)) return;
-        Judge(() => _stopper.Report(trial.Index, epoch, metrics.Get(_launch!.Plan.Metric.Name)), trialId);
+        if (_hyperband is null || !_asked.TryGetValue(trialId, out var trial) || _finished.Contains(trialId)) return;
+        Judge(() => _hyperband.Report(trial, epoch, metrics), trialId);
         Advance();
         await SendStops();
         await Dispatch();
@@ -206,7 +205,7 @@ public sealed class SweepCoordinatorGrain(
     {
         foreach (var prior in launch.PriorResults) _known.TryAdd(prior.Trial.Id, prior);
         _search = launch.Plan.CreateSearch();
-        _stopper = launch.Plan.CreateStopper();
+        _hyperband = launch.Plan.CreateHyperband();
         Advance();
     }
 
@@ -225,7 +224,7 @@ public sealed class SweepCoordinatorGrain(
             foreach (var trial in asked)
             {
                 _asked[trial.Id] = trial;
-                _askedByIndex[trial.Index] = trial;
+                _hyperband?.Asked(trial);
                 if (trial.Label is { } label) _labels.TryAdd(trial.ConfigKey, label);
                 if (_known.Remove(trial.Id, out var known) && Stands(known, trial))
                     // This run's index and label: the order of the sweep decides the order of its trials.
@@ -245,9 +244,9 @@ public sealed class SweepCoordinatorGrain(
     private bool Stands(TrialResult known, TrialSpec trial)
     {
         if (known.Trial.Config != trial.Config || known.Trial.Seed != trial.Seed) return false;
-        if (_stopper is null) return true;
+        if (_hyperband is null) return true;
         var reported = (known.Outcome.Bands ?? []).Select(b => b.Epoch).ToHashSet();
-        return _stopper.Bands.Where(b => b <= known.Outcome.LossHistory.Count).All(reported.Contains);
+        return _hyperband.Bands.Where(b => b <= known.Outcome.LossHistory.Count).All(reported.Contains);
     }
 
     /// <summary>
@@ -257,16 +256,9 @@ public sealed class SweepCoordinatorGrain(
     private bool Accept(TrialResult result)
     {
         if (_finished.Contains(result.Trial.Id) || _undecided.ContainsKey(result.Trial.Id)) return false;
-        if (_stopper is null) return Record(result);
-        int index = result.Trial.Index;
-        Judge(() =>
-        {
-            // The result carries every band snapshot: band reports that were lost on the way change nothing.
-            foreach (var band in result.Outcome.Bands ?? [])
-                if (_stopper.Bands.Contains(band.Epoch)) _stopper.Report(index, band.Epoch, band.Metrics.Get(_launch!.Plan.Metric.Name));
-            // A trial the stopper stopped is settled there; the epochs it trained past the band do not count.
-            if (_stopper.StoppedAt(index) is null) _stopper.Ended(index, result.Outcome.LossHistory.Count);
-        }, result.Trial.Id);
+        if (_hyperband is null) return Record(result);
+        // The result carries every band snapshot: band reports that were lost on the way change nothing.
+        Judge(() => _hyperband.Finished(result), result.Trial.Id);
         _undecided[result.Trial.Id] = result;
         return true;
     }
@@ -278,14 +270,14 @@ public sealed class SweepCoordinatorGrain(
     /// </summary>
     private bool RecordSettled()
     {
-        if (_stopper is null) return false;
-        _stopsToSend.AddRange(_stopper.Decide().Where(d => d.Stop));
+        if (_hyperband is null) return false;
+        _stopsToSend.AddRange(_hyperband.TakeStops());
         bool recorded = false;
         foreach (var result in _undecided.Values.OrderBy(r => r.Trial.Index).ToList())
         {
-            if (!_stopper.IsSettled(result.Trial.Index)) continue;
+            if (!_hyperband.IsSettled(result.Trial)) continue;
             _undecided.Remove(result.Trial.Id);
-            recorded |= Record(_stopper.StoppedAt(result.Trial.Index) is int band && result.Outcome.Status != TrialStatus.Stopped
+            recorded |= Record(_hyperband.StoppedAt(result.Trial) is int band && result.Outcome.Status != TrialStatus.Stopped
                                   && band < result.Outcome.LossHistory.Count
                 ? result with { Outcome = result.Outcome.StoppedAt(band) }
                 : result);
@@ -298,11 +290,11 @@ public sealed class SweepCoordinatorGrain(
     {
         var stops = _stopsToSend.ToList();
         _stopsToSend.Clear();
-        foreach (var stop in stops)
+        foreach (var (trialId, epoch) in stops)
         {
-            if (!_askedByIndex.TryGetValue(stop.TrialIndex, out var trial) || !_dispatch.Running.ContainsKey(trial.Id)) continue;
-            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trial.Id)).StopAtBand(stop.Band); }
-            catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} at band {Band} ({Error}); its result will be cut there", trial.Id, stop.Band, e.Message); }
+            if (!_dispatch.Running.ContainsKey(trialId)) continue;
+            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trialId)).StopAtBand(epoch); }
+            catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} at band {Band} ({Error}); its result will be cut there", trialId, epoch, e.Message); }
         }
     }
 
@@ -430,7 +422,7 @@ public sealed class SweepCoordinatorGrain(
 
     /// <summary>The band epochs a trial reaches, at which it reports its metrics; none without hyperband.</summary>
     private IReadOnlyList<int>? BandEpochsOf(TrialSpec trial) =>
-        _stopper is null ? null : [.. _stopper.Bands.TakeWhile(b => b <= trial.Config.Epochs)];
+        _hyperband is null ? null : [.. _hyperband.Bands.TakeWhile(b => b <= trial.Config.Epochs)];
 
     /// <summary>Makes a call whose target, if not yet active, is placed on <paramref name="silo"/>.</summary>
     private static async Task<T> OnSilo<T>(SiloAddress silo, Func<Task<T>> call)

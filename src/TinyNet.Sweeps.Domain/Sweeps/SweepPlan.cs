@@ -55,8 +55,8 @@ public sealed class SweepPlan(SweepDefinition definition)
         : new TrialConfig().Epochs;
 
     /// <summary>Hyperband's decisions for this sweep, when it has early termination; null otherwise.</summary>
-    public HyperbandStopper? CreateStopper() =>
-        Definition.EarlyTerminate is { } spec ? new HyperbandStopper(spec, Definition.Metric.Goal) : null;
+    public SweepHyperband? CreateHyperband() =>
+        Definition.EarlyTerminate is { } spec ? new SweepHyperband(spec, Definition.Metric) : null;
 
     /// <summary>A fresh search over this sweep, at its start.</summary>
     public ITrialSearch CreateSearch() => CreateSearchFor(this);

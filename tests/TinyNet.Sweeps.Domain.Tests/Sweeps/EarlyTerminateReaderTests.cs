@@ -23,7 +23,7 @@ public class EarlyTerminateReaderTests
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Equal(new HyperbandSpec(3, null, null, 3, true), result.Sweep!.EarlyTerminate);
         Assert.Empty(result.Warnings);
-        Assert.Equal([3, 9, 27], result.Plan!.CreateStopper()!.Bands.TakeWhile(b => b <= 30));
+        Assert.Equal([3, 9, 27], result.Plan!.CreateHyperband()!.Bands.TakeWhile(b => b <= 30));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class EarlyTerminateReaderTests
         var result = Parse(WithEarlyTerminate("{type: hyperband, max_iter: 50, min_iter: 5, s: 2}"));
         Assert.True(result.IsValid);
         Assert.Contains(result.Warnings, w => w.Message.StartsWith("early_terminate min_iter is ignored: with max_iter") && w.Column == 50);
-        Assert.Equal([5, 16], result.Plan!.CreateStopper()!.Bands);
+        Assert.Equal([5, 16], result.Plan!.CreateHyperband()!.Bands);
     }
 
     [Fact] // B10

@@ -141,7 +141,7 @@ public class PlannerTests
     [InlineData("notebook.yaml", 15)]
     [InlineData("grid.yaml", 96)]
     [InlineData("random.yaml", 80)]
-    [InlineData("calibration-hunt.yaml", 90)]
+    [InlineData("calibration-hunt.yaml", 240)]
     [InlineData("smoke.yaml", 4)]
     public void Sample_sweeps_validate_and_have_their_documented_trial_count(string file, int trials)
     {
