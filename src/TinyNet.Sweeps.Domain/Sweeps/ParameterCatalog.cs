@@ -147,11 +147,17 @@ public static class ParameterCatalog
 
     public static bool TryGet(string name, out KnownParameter parameter) => ByName.TryGetValue(name, out parameter!);
 
-    public static string UnknownMessage(string name)
+    /// <param name="listNames">Whether to list every parameter: once per file is enough.</param>
+    public static string UnknownMessage(string name, bool listNames = true)
     {
         string hint = DidYouMean.Hint(name, Names, Aliases);
-        return $"unknown parameter '{SweepText.Shown(name)}'{(hint.Length > 0 ? hint : ".")} Parameters are: {string.Join(", ", Names)}";
+        string list = listNames ? $" Parameters are: {string.Join(", ", Names)}" : "";
+        return $"unknown parameter '{SweepText.Shown(name)}'{(hint.Length > 0 ? hint : ".")}{list}";
     }
+
+    /// <summary>The known parameter an unknown name most probably means (a typo, another tool's name), if any.</summary>
+    public static KnownParameter? Meant(string name) =>
+        DidYouMean.Suggest(name, Names, Aliases) is { } suggestion && ByName.TryGetValue(suggestion, out var parameter) ? parameter : null;
 
     public static TrialConfig Apply(TrialConfig config, string name, ParamValue value) =>
         ByName[name].Apply(config, value);

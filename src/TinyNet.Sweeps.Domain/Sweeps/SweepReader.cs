@@ -324,13 +324,17 @@ internal static class SweepReader
             return null;
         }
         var specs = new List<ParameterSpec>();
-        bool ok = true;
+        bool ok = true, listed = false;
         foreach (var (k, v) in map.Children)
         {
             string name = k is YamlScalarNode s ? s.Value ?? "" : "";
             if (!ParameterCatalog.TryGet(name, out var known))
             {
-                d.Error(k, ParameterCatalog.UnknownMessage(name));
+                d.Error(k, ParameterCatalog.UnknownMessage(name, listNames: !listed));
+                listed = true;
+                // Check the body as the parameter the name probably means, so its own mistakes show in the same pass.
+                if (ParameterCatalog.Meant(name) is { } meant)
+                    ParameterReader.Read(meant, (YamlScalarNode)k, v, method, d);
                 ok = false;
                 continue;
             }
@@ -408,7 +412,7 @@ internal static class SweepReader
         }
         var configurations = new List<SweepConfiguration>();
         var labels = new HashSet<string>();
-        bool ok = true;
+        bool ok = true, listed = false; // the parameters are listed at the first unknown name only
         foreach (var item in list.Children)
         {
             if (item is not YamlMappingNode map)
@@ -440,7 +444,8 @@ internal static class SweepReader
                 }
                 if (!ParameterCatalog.TryGet(key, out var known))
                 {
-                    d.Error(k, ParameterCatalog.UnknownMessage(key));
+                    d.Error(k, ParameterCatalog.UnknownMessage(key, listNames: !listed));
+                    listed = true;
                     ok = false;
                     continue;
                 }

@@ -199,3 +199,27 @@ public class ValidationTests
             """).Message);
     }
 }
+
+public sealed class UnknownParameterTests
+{
+    [Fact]
+    public void The_list_of_parameters_is_said_once_however_many_names_are_unknown()
+    {
+        var errors = SweepTestSupport.Errors("method: grid\nparameters:\n  foo: {value: 1}\n  bar: {value: 2}\n  baz: {value: 3}\n");
+
+        Assert.Equal(3, errors.Count);
+        Assert.Single(errors, e => e.Message.Contains("Parameters are:"));
+        Assert.Contains("Parameters are:", errors[0].Message);
+    }
+
+    [Fact]
+    public void The_body_of_a_misnamed_parameter_is_checked_as_the_parameter_it_probably_means()
+    {
+        // 'lr' is another tool's learning_rate: its body's own mistake shows in the same pass.
+        var errors = SweepTestSupport.Errors("method: random\nrun_cap: 3\nparameters:\n  lr: {distribution: log_uniform_values, min: 0, max: 0.1}\n");
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains("unknown parameter 'lr'; did you mean 'learning_rate'?", errors[0].Message);
+        Assert.Contains("needs min > 0", errors[1].Message);
+    }
+}
