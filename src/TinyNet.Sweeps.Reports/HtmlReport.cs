@@ -20,6 +20,7 @@ internal static class HtmlReport
             ("examples", "Noisy training examples", NoisyExamples.Render(data)),
             ("parallel", "Hyperparameters against the ranking metric", ParallelCoordinates.Render(data)),
             ("pareto", "Eval loss against calibration error", ParetoScatter.Render(data)),
+            ("progress", "The search, configuration by configuration", SearchProgress.Render(data)),
         };
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -38,8 +39,9 @@ internal static class HtmlReport
     {
         int trials = data.Results.Count;
         int completed = data.Results.Count(r => r.Outcome.Status == Domain.Trials.TrialStatus.Completed);
+        int stopped = data.Results.Count(r => r.Outcome.Status == Domain.Trials.TrialStatus.Stopped);
         string goal = data.Metric.Goal.ToString().ToLowerInvariant();
-        string text = $"{data.Rows.Count} configurations, {trials} trials ({completed} completed). " +
+        string text = $"{data.Rows.Count} configurations, {trials} trials ({completed} completed{(stopped > 0 ? $", {stopped} stopped by hyperband" : "")}). " +
                       $"Ranked by <code>{Html.E(data.Metric.Name)}</code> ({goal}), ties broken by <code>eval_loss</code>; " +
                       "values are mean ± standard deviation over seeds.";
         // Problems are of several kinds (an unreadable line of trials.jsonl, a missing ranking.json); the report command prints each.

@@ -15,7 +15,7 @@ public sealed class ReportWriterTests
 
         Assert.Equal(Path.Combine(directory, "report.html"), files.Html);
         string html = File.ReadAllText(files.Html);
-        foreach (string id in new[] { "ranking", "loss-curves", "stress", "weights", "examples", "parallel", "pareto" })
+        foreach (string id in new[] { "ranking", "loss-curves", "stress", "weights", "examples", "parallel", "pareto", "progress" })
             Assert.Contains($"<section id=\"{id}\">", html);
         Assert.Contains("id=\"ranking-table\"", html);
         Assert.Contains("relu-adam-mixed", html);
@@ -28,6 +28,8 @@ public sealed class ReportWriterTests
         Assert.Contains("noise_level = 0.6", html);
         Assert.Contains("noise_level = 0.05", html); // relu-adam-mixed trains on clean examples too
         Assert.Contains("class=\"front\"", html);
+        Assert.Contains("<svg id=\"progress-svg\"", html);
+        Assert.Contains("class=\"best-so-far\"", html);
         Assert.Equal(3, Regex.Matches(html, "<h3>#\\d").Count); // weights of the best three configurations
 
         foreach (string banned in new[] { "http://", "https://", "//cdn", "<link", "<script src", "src=\"", "@import", "url(" })
