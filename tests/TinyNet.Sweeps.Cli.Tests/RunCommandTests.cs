@@ -225,6 +225,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Benchmark_search_in_its_short_form_prints_every_method()
+    {
+        // The real figures take minutes (README); this only checks that the command runs and reports each method.
+        var r = await Cli.Run("benchmark", "search", "--seeds", "1", "--points", "4", "--target", "0.5",
+            "--random-file", Cli.SampleSweep("calibration-hunt.yaml"), "--bayes-file", Cli.SampleSweep("calibration-bayes.yaml"));
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (string method in new[] { "random", "bayes", "random + hyperband", "bayes + hyperband" })
+            Assert.Contains($"seed 0, {method}: ", r.Error);
+        Assert.Contains("median epochs", r.Output);
+        Assert.Contains("epochs vs random", r.Output);
+    }
+
+    [Fact]
     public async Task Run_on_an_invalid_file_exits_2_and_creates_no_output_folder()
     {
         string path = _temp.Write("invalid.yaml", "name: invalid\nparamters:\n  activation: {values: [relu]}\n");

@@ -24,7 +24,8 @@ public sealed class ValidateCommandTests : IDisposable
     [InlineData("smoke.yaml", "4 trials")]
     [InlineData("grid.yaml", "trials")]
     [InlineData("random.yaml", "trials")]
-    [InlineData("calibration-hunt.yaml", "trials")]
+    [InlineData("calibration-hunt.yaml", "240 trials")]
+    [InlineData("calibration-bayes.yaml", "up to 120 trials")]
     public async Task Every_sample_sweep_is_valid(string file, string expected)
     {
         var r = await Cli.Run("validate", Cli.SampleSweep(file));
@@ -32,6 +33,20 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("valid", r.Output);
         Assert.Contains(expected, r.Output);
+    }
+
+    [Fact]
+    public async Task Validate_shows_a_bayes_sweeps_rounds_its_first_round_and_what_hyperband_could_save()
+    {
+        var r = await Cli.Run("validate", Cli.SampleSweep("calibration-bayes.yaml"));
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("method bayes, up to 120 trials (40 points × 1 configurations × 3 seeds)", r.Output);
+        Assert.Contains("points are suggested 4 at a time", r.Output);
+        Assert.Contains("Early termination: hyperband (eta 3, strict), bands at epochs 100, 300, 900", r.Output);
+        Assert.Contains("it could save at most", r.Output);
+        Assert.Contains("The first round (random, as nothing is known yet):", r.Output);
+        Assert.Empty(r.Error);
     }
 
     [Fact]
