@@ -54,6 +54,60 @@ public sealed class ClientCommandTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task A_bayes_sweep_with_hyperband_gives_through_redis_and_two_silo_processes_the_trials_it_gives_embedded()
+    {
+        await using var cluster = new ClusterUnderTest(redis);
+        for (int i = 0; i < 2; i++) await cluster.StartSiloAsync();
+        string work = Directory.CreateTempSubdirectory("tinynet-adaptive-").FullName;
+        try
+        {
+            string sweep = Path.Combine(work, "adaptive.yaml");
+            await File.WriteAllTextAsync(sweep, """
+                name: adaptive
+                method: bayes
+                run_cap: 8
+                round_size: 4
+                seeds: 2
+                metric: {name: calibration_error, goal: minimize}
+                early_terminate: {type: hyperband, min_iter: 6, eta: 3}
+                parameters:
+                  activation: {values: [relu, tanh]}
+                  optimizer: {value: adam}
+                  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+                  hidden_units: {values: [3, 8]}
+                  epochs: {value: 60}
+                """);
+            string clustered = Path.Combine(work, "clustered"), embedded = Path.Combine(work, "embedded");
+
+            var (submitCode, submitted) = await cluster.RunCliAsync($"submit {sweep} --wait --out {clustered}");
+            Assert.True(submitCode == 0, submitted);
+            var run = ChildProcesses.Start("dotnet", $"{CliBinary.Dll} run {sweep} --out {embedded}");
+            await run.WaitForExitAsync();
+            run.WaitForExit();
+            Assert.True(run.ExitCode == 0, ChildProcesses.Output(run));
+
+            var a = Trials(clustered);
+            var b = Trials(embedded);
+            Assert.Equal(16, a.Count);
+            Assert.Equal(a.Keys.Order(), b.Keys.Order());
+            Assert.Contains(a.Values, t => t.Status == "stopped");
+            Assert.All(a, t => Assert.Equal(t.Value, b[t.Key]));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Each trial's id with what training decided about it: index, status, loss history and metrics as written.</summary>
+    private static Dictionary<string, (int Index, string Status, string History, string Metrics)> Trials(string folder) =>
+        File.ReadAllLines(Path.Combine(folder, "trials.jsonl")).Where(l => l.Length > 0)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => e.GetProperty("id").GetString()!, e => (
+                e.GetProperty("index").GetInt32(), e.GetProperty("status").GetString()!,
+                e.GetProperty("loss_history").GetRawText(), e.GetProperty("metrics").GetRawText()));
+
+    [Fact]
     public async Task A_cluster_that_cannot_be_reached_is_a_one_line_error()
     {
         await using var cluster = new ClusterUnderTest(redis);
