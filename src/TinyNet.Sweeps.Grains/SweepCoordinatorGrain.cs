@@ -103,6 +103,13 @@ public sealed class SweepCoordinatorGrain(
     public async Task ReportResult(TrialResult result)
     {
         _dispatch.Returned(result.Trial.Id, out _);
+        if (!_asked.ContainsKey(result.Trial.Id))
+        {
+            // A reactivated coordinator whose search has not asked for this trial again yet (an earlier activation had
+            // dispatched it): keep the result to stand for the trial when it is asked for, as a recovered one does.
+            _known.TryAdd(result.Trial.Id, result);
+            return;
+        }
         if (!Accept(result)) return;
         Advance();
         await SendStops();
@@ -221,11 +228,15 @@ public sealed class SweepCoordinatorGrain(
         {
             var asked = _search!.Ask();
             moved = asked.Count > 0;
+            // Every trial of the batch first: a configuration is whole (all its seeds) before any of its results is taken.
             foreach (var trial in asked)
             {
                 _asked[trial.Id] = trial;
                 _hyperband?.Asked(trial);
                 if (trial.Label is { } label) _labels.TryAdd(trial.ConfigKey, label);
+            }
+            foreach (var trial in asked)
+            {
                 if (_known.Remove(trial.Id, out var known) && Stands(known, trial))
                     // This run's index and label: the order of the sweep decides the order of its trials.
                     Accept(known with { Trial = trial });

@@ -63,6 +63,79 @@ public sealed class FailoverTests(RedisServer redis, ITestOutputHelper output)
         return true;
     });
 
+    [Fact]
+    public async Task Killing_the_coordinators_silo_mid_bayes_sweep_with_hyperband_changes_no_trial_and_no_stop()
+    {
+        await using var cluster = new ClusterUnderTest(redis);
+        string work = Directory.CreateTempSubdirectory("tinynet-adaptive-failover-").FullName;
+        try
+        {
+            for (int i = 0; i < 3; i++) await cluster.StartSiloAsync();
+            string file = Path.Combine(work, "adaptive-failover.yaml");
+            await File.WriteAllTextAsync(file, """
+                name: adaptive-failover
+                method: bayes
+                run_cap: 12
+                round_size: 4
+                seeds: 2
+                metric: {name: calibration_error, goal: minimize}
+                early_terminate: {type: hyperband, min_iter: 20, eta: 3}
+                parameters:
+                  activation: {values: [relu, tanh]}
+                  optimizer: {value: adam}
+                  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+                  hidden_units: {values: [3, 8]}
+                  epochs: {value: 800}
+                """);
+            var (exitCode, submitted) = await cluster.RunCliAsync($"submit {file}");
+            Assert.True(exitCode == 0, submitted);
+            string sweepId = submitted.Split('\n', StringSplitOptions.RemoveEmptyEntries).First(l => l.StartsWith("adaptive-failover-")).Trim();
+            var client = await cluster.ConnectAsync();
+            var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
+            var coordinatorAddress = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(coordinator);
+            var coordinatorSilo = cluster.Silos.Single(s => s.SiloPort == coordinatorAddress!.Endpoint.Port);
+            var first = await WaitFor(coordinator, p => p.Finished >= 6, TimeSpan.FromMinutes(2));
+            Assert.True(first.Finished < first.Total, "the sweep ended before it could be disrupted; make its trials longer");
+
+            // The coordinator goes, with its search, its hyperband decisions and the results waiting for them.
+            output.WriteLine($"SIGKILL {coordinatorSilo.Name} at {first.Finished}/{first.Total}");
+            ChildProcesses.Kill(coordinatorSilo.Process);
+            await cluster.StartSiloAsync();
+            coordinator = (await cluster.ConnectAsync()).GetGrain<ISweepCoordinatorGrain>(sweepId);
+            var final = await WaitFor(coordinator, p => p.IsOver, TimeSpan.FromMinutes(4));
+            Assert.Equal(SweepState.Completed, final.State);
+            var clustered = (await coordinator.GetProgress(0, TimeSpan.Zero)).NewResults.ToDictionary(r => r.Trial.Id);
+
+            // The same file run embedded, undisturbed: the same trials asked for, the same stopped, the same numbers.
+            string embeddedDir = Path.Combine(work, "embedded");
+            var run = ChildProcesses.Start("dotnet", $"{CliBinary.Dll} run {file} --out {embeddedDir}");
+            await run.WaitForExitAsync();
+            run.WaitForExit();
+            Assert.True(run.ExitCode == 0, ChildProcesses.Output(run));
+            var embedded = TinyNet.Sweeps.Domain.Export.TrialLog.Read(embeddedDir).Results.ToDictionary(r => r.Trial.Id);
+
+            Assert.Equal(24, clustered.Count);
+            Assert.Equal(embedded.Keys.Order(), clustered.Keys.Order());
+            Assert.Contains(clustered.Values, r => r.Outcome.Status == TrialStatus.Stopped);
+            var differences = clustered.Values.OrderBy(r => r.Trial.Index)
+                .Where(r => embedded[r.Trial.Id] is var e && (e.Trial.Index != r.Trial.Index || e.Outcome.Status != r.Outcome.Status
+                            || e.Outcome.Metrics != r.Outcome.Metrics || !e.Outcome.LossHistory.SequenceEqual(r.Outcome.LossHistory)))
+                .Select(r => $"trial {r.Trial.Index} {r.Trial.Id}: clustered {r.Outcome.Status} after {r.Outcome.LossHistory.Count} epochs on {r.Silo}, " +
+                             $"embedded {embedded[r.Trial.Id].Outcome.Status} after {embedded[r.Trial.Id].Outcome.LossHistory.Count}")
+                .ToList();
+            Assert.True(differences.Count == 0, string.Join("\n", differences));
+        }
+        catch
+        {
+            foreach (var silo in cluster.Silos) output.WriteLine($"--- {silo.Name} ---\n{Tail(ChildProcesses.Output(silo.Process))}");
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     /// <param name="disrupt">Kills or stops silos mid-sweep; returns true when the test's client must reconnect.</param>
     private async Task RunAndDisrupt(Func<ClusterUnderTest, SiloProcess, Task<bool>> disrupt)
     {

@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Trials;
 using TinyNet.Sweeps.Training;
 
@@ -29,5 +30,55 @@ public sealed class DeterminismTests(TorchClusterFixture fixture) : IClassFixtur
             Assert.Equal(direct.LossHistory, result.Outcome.LossHistory);
             Assert.Equal(direct.Weights!.HiddenWeight.SelectMany(w => w), result.Outcome.Weights!.HiddenWeight.SelectMany(w => w));
         }
+    }
+}
+
+/// <summary>
+/// A bayes sweep with hyperband whose coordinator loses its activation mid-sweep (as when its silo dies) ends with the
+/// trials, stops and numbers of the same sweep run undisturbed: the reactivated coordinator replays what it knew.
+/// </summary>
+public sealed class AdaptiveReplayTests(TorchClusterFixture fixture) : IClassFixture<TorchClusterFixture>
+{
+    private const string Yaml = """
+        name: adaptive-replay
+        method: bayes
+        run_cap: 12
+        round_size: 4
+        seeds: 2
+        metric: {name: calibration_error, goal: minimize}
+        early_terminate: {type: hyperband, min_iter: 20, eta: 3}
+        parameters:
+          activation: {values: [relu, tanh]}
+          optimizer: {value: adam}
+          learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+          hidden_units: {values: [3, 8]}
+          epochs: {value: 800}
+        """;
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(9)]
+    [InlineData(15)]
+    public async Task A_coordinator_reactivated_mid_sweep_decides_every_trial_and_stop_as_an_undisturbed_one(int finishedWhenLost)
+    {
+        var plan = TinyNet.Sweeps.Domain.Sweeps.SweepFile.Parse(Yaml, "adaptive.yaml").Plan!;
+        var client = fixture.Cluster.Client;
+
+        var undisturbed = client.GetGrain<ISweepCoordinatorGrain>($"undisturbed-{Guid.NewGuid():N}");
+        await undisturbed.Start(new SweepLaunch(plan, []));
+        var expected = (await SweepDriver.FollowAsync(undisturbed, TimeSpan.FromMinutes(3))).ToDictionary(r => r.Trial.Id);
+
+        var disturbed = client.GetGrain<ISweepCoordinatorGrain>($"disturbed-{Guid.NewGuid():N}");
+        await disturbed.Start(new SweepLaunch(plan, []));
+        while ((await disturbed.GetProgress(int.MaxValue, TimeSpan.FromSeconds(1))).Finished < finishedWhenLost) { }
+        await fixture.Cluster.DeactivateAsync(disturbed);
+        var actual = (await SweepDriver.FollowAsync(disturbed, TimeSpan.FromMinutes(3))).ToDictionary(r => r.Trial.Id);
+
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        var differences = actual.Values.OrderBy(r => r.Trial.Index)
+            .Where(r => expected[r.Trial.Id] is var e && (e.Outcome.Status != r.Outcome.Status || e.Outcome.LossHistory.Count != r.Outcome.LossHistory.Count))
+            .Select(r => $"trial {r.Trial.Index}: {r.Outcome.Status} after {r.Outcome.LossHistory.Count}, undisturbed {expected[r.Trial.Id].Outcome.Status} after {expected[r.Trial.Id].Outcome.LossHistory.Count}")
+            .ToList();
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 }

@@ -20,7 +20,11 @@ public sealed class SweepHyperband(HyperbandSpec spec, MetricSpec metric)
     /// <summary>The band epochs, ascending.</summary>
     public IReadOnlyList<int> Bands => _stopper.Bands;
 
-    /// <summary>A trial the search asked for; its configuration becomes a unit at its first trial.</summary>
+    /// <summary>
+    /// A trial the search asked for; its configuration becomes a unit at its first trial. Every trial of a configuration
+    /// must be asked for before any report about one of them: a configuration reports when all the seeds it has so far
+    /// have (searches ask for a configuration's seeds together, in one batch).
+    /// </summary>
     public void Asked(TrialSpec trial)
     {
         if (!_units.TryGetValue(trial.ConfigKey, out var unit))

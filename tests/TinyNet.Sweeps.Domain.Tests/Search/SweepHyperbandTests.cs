@@ -68,3 +68,81 @@ public sealed class SweepHyperbandTests
         Assert.Null(hyperband.StoppedAt(only));
     }
 }
+
+public sealed class SweepHyperbandOrderTests
+{
+    private static readonly HyperbandSpec Spec = new(MinIter: 2, MaxIter: null, S: null, Eta: 3, Strict: true);
+    private static readonly MetricSpec Metric = new(MetricNames.CalibrationError, MetricGoal.Minimize);
+
+    /// <summary>
+    /// A sweep of units × seeds trials of 20 epochs (bands 2, 6, 18), each with fixed metric values at every band,
+    /// played as the coordinator plays it: band reports and results arrive in the order <paramref name="random"/> makes,
+    /// a stop reaches a trial only if it is still training, and a trial that finished first is cut by the coordinator.
+    /// Returns each trial's final stop epoch (null: completed).
+    /// </summary>
+    private static Dictionary<string, int?> Play(int units, int seeds, int valueSeed, Random random)
+    {
+        var values = new Random(valueSeed);
+        var trials = new List<TrialSpec>();
+        for (int u = 0; u < units; u++)
+            for (int s = 0; s < seeds; s++)
+                trials.Add(TrialIdentity.Create(new TrialConfig { LearningRate = 0.001 * (u + 1), Epochs = 20 }, s, trials.Count));
+        int[] bands = [2, 6, 18];
+        var metric = trials.ToDictionary(t => t.Id, _ => bands.ToDictionary(b => b, _ => Math.Round(values.NextDouble(), 2)));
+
+        var hyperband = new SweepHyperband(Spec, Metric);
+        foreach (var t in trials) hyperband.Asked(t);
+        var stopAt = new Dictionary<string, int>();      // stops the trial heard of while training
+        var position = trials.ToDictionary(t => t.Id, _ => 0); // bands reported so far
+        var done = new HashSet<string>();
+        var final = new Dictionary<string, int?>();
+        var undecided = new Dictionary<string, TrialSpec>();
+        while (done.Count < trials.Count || undecided.Count > 0)
+        {
+            var training = trials.Where(t => !done.Contains(t.Id)).ToList();
+            if (training.Count > 0)
+            {
+                var t = training[random.Next(training.Count)];
+                int next = position[t.Id];
+                bool stopHere = stopAt.TryGetValue(t.Id, out int stopEpoch) && next > 0 && bands[next - 1] >= stopEpoch;
+                if (next < bands.Length && !stopHere)
+                {
+                    hyperband.Report(t, bands[next], new TrialMetrics(0, 0, 0, 0, metric[t.Id][bands[next]], 0, 0));
+                    position[t.Id] = next + 1;
+                }
+                else
+                {
+                    // It finishes: completed with every band, or stopped at the band it was told.
+                    var snapshots = bands.Take(position[t.Id]).Where(b => !stopHere || b <= stopEpoch)
+                        .Select(b => new BandSnapshot(b, new TrialMetrics(0, 0, 0, 0, metric[t.Id][b], 0, 0), [], new NetworkWeights([], [], [], []))).ToList();
+                    int epochs = stopHere ? stopEpoch : 20;
+                    var status = stopHere ? TrialStatus.Stopped : TrialStatus.Completed;
+                    hyperband.Finished(new TrialResult(t, new TrainingOutcome(status, [.. Enumerable.Repeat(0.1, epochs)], Bands: snapshots), "s", 1, 1));
+                    done.Add(t.Id);
+                    undecided[t.Id] = t;
+                }
+            }
+            foreach (var (id, epoch) in hyperband.TakeStops())
+                if (!done.Contains(id)) stopAt[id] = Math.Min(stopAt.GetValueOrDefault(id, int.MaxValue), epoch);
+            foreach (var t in undecided.Values.ToList())
+            {
+                if (!hyperband.IsSettled(t)) continue;
+                final[t.Id] = hyperband.StoppedAt(t);
+                undecided.Remove(t.Id);
+            }
+            if (training.Count == 0 && undecided.Count > 0) throw new InvalidOperationException("results left undecided with nothing training");
+        }
+        return final;
+    }
+
+    [Fact]
+    public void The_stops_do_not_depend_on_the_order_reports_and_results_arrive_in()
+    {
+        for (int valueSeed = 0; valueSeed < 40; valueSeed++)
+        {
+            var expected = Play(units: 6, seeds: 2, valueSeed, new Random(0));
+            for (int order = 1; order < 15; order++)
+                Assert.Equal(expected, Play(units: 6, seeds: 2, valueSeed, new Random(order)));
+        }
+    }
+}
