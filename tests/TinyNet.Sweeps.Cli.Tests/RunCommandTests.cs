@@ -182,21 +182,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Bayes_with_hyperband_gives_the_same_trials_and_stops_on_one_silo_and_on_three()
     {
-        string sweep = _temp.Write("adaptive.yaml", """
-            name: adaptive
-            method: bayes
-            run_cap: 8
-            round_size: 4
-            seeds: 2
-            metric: {name: calibration_error, goal: minimize}
-            early_terminate: {type: hyperband, min_iter: 6, eta: 3}
-            parameters:
-              activation: {values: [relu, tanh]}
-              optimizer: {value: adam}
-              learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
-              hidden_units: {values: [3, 8]}
-              epochs: {value: 60}
-            """);
+        string sweep = _temp.Write("adaptive.yaml", AdaptiveSweeps.Quick);
         string oneDir = _temp.File("adaptive-one"), threeDir = _temp.File("adaptive-three");
 
         var one = await Cli.Run("run", sweep, "--out", oneDir, "--silos", "1", "--workers", "2");

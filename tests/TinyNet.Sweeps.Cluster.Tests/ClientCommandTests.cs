@@ -62,21 +62,7 @@ public sealed class ClientCommandTests(RedisServer redis)
         try
         {
             string sweep = Path.Combine(work, "adaptive.yaml");
-            await File.WriteAllTextAsync(sweep, """
-                name: adaptive
-                method: bayes
-                run_cap: 8
-                round_size: 4
-                seeds: 2
-                metric: {name: calibration_error, goal: minimize}
-                early_terminate: {type: hyperband, min_iter: 6, eta: 3}
-                parameters:
-                  activation: {values: [relu, tanh]}
-                  optimizer: {value: adam}
-                  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
-                  hidden_units: {values: [3, 8]}
-                  epochs: {value: 60}
-                """);
+            await File.WriteAllTextAsync(sweep, AdaptiveSweeps.Quick);
             string clustered = Path.Combine(work, "clustered"), embedded = Path.Combine(work, "embedded");
 
             var (submitCode, submitted) = await cluster.RunCliAsync($"submit {sweep} --wait --out {clustered}");

@@ -71,25 +71,11 @@ public sealed class FailoverTests(RedisServer redis, ITestOutputHelper output)
         try
         {
             for (int i = 0; i < 3; i++) await cluster.StartSiloAsync();
-            string file = Path.Combine(work, "adaptive-failover.yaml");
-            await File.WriteAllTextAsync(file, """
-                name: adaptive-failover
-                method: bayes
-                run_cap: 12
-                round_size: 4
-                seeds: 2
-                metric: {name: calibration_error, goal: minimize}
-                early_terminate: {type: hyperband, min_iter: 20, eta: 3}
-                parameters:
-                  activation: {values: [relu, tanh]}
-                  optimizer: {value: adam}
-                  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
-                  hidden_units: {values: [3, 8]}
-                  epochs: {value: 800}
-                """);
+            string file = Path.Combine(work, "adaptive-long.yaml");
+            await File.WriteAllTextAsync(file, AdaptiveSweeps.Long);
             var (exitCode, submitted) = await cluster.RunCliAsync($"submit {file}");
             Assert.True(exitCode == 0, submitted);
-            string sweepId = submitted.Split('\n', StringSplitOptions.RemoveEmptyEntries).First(l => l.StartsWith("adaptive-failover-")).Trim();
+            string sweepId = submitted.Split('\n', StringSplitOptions.RemoveEmptyEntries).First(l => l.StartsWith("adaptive-long-")).Trim();
             var client = await cluster.ConnectAsync();
             var coordinator = client.GetGrain<ISweepCoordinatorGrain>(sweepId);
             var coordinatorAddress = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(coordinator);

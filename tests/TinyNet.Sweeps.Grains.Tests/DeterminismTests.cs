@@ -39,29 +39,13 @@ public sealed class DeterminismTests(TorchClusterFixture fixture) : IClassFixtur
 /// </summary>
 public sealed class AdaptiveReplayTests(TorchClusterFixture fixture) : IClassFixture<TorchClusterFixture>
 {
-    private const string Yaml = """
-        name: adaptive-replay
-        method: bayes
-        run_cap: 12
-        round_size: 4
-        seeds: 2
-        metric: {name: calibration_error, goal: minimize}
-        early_terminate: {type: hyperband, min_iter: 20, eta: 3}
-        parameters:
-          activation: {values: [relu, tanh]}
-          optimizer: {value: adam}
-          learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
-          hidden_units: {values: [3, 8]}
-          epochs: {value: 800}
-        """;
-
     [Theory]
     [InlineData(4)]
     [InlineData(9)]
     [InlineData(15)]
     public async Task A_coordinator_reactivated_mid_sweep_decides_every_trial_and_stop_as_an_undisturbed_one(int finishedWhenLost)
     {
-        var plan = TinyNet.Sweeps.Domain.Sweeps.SweepFile.Parse(Yaml, "adaptive.yaml").Plan!;
+        var plan = TinyNet.Sweeps.Domain.Sweeps.SweepFile.Parse(AdaptiveSweeps.Long, "adaptive.yaml").Plan!;
         var client = fixture.Cluster.Client;
 
         var undisturbed = client.GetGrain<ISweepCoordinatorGrain>($"undisturbed-{Guid.NewGuid():N}");
