@@ -3,6 +3,9 @@ using TinyNet.Sweeps.Training;
 
 namespace TinyNet.Sweeps.Grains;
 
+/// <summary>What training a trial gave, and where its time went: waiting for a free worker, then training on it.</summary>
+public sealed record TrainingRun(TrainingOutcome Outcome, TimeSpan Queued, TimeSpan Trained);
+
 /// <summary>
 /// The silo's trainer, behind an interface so the grains never depend on how training is done:
 /// today a pool of one-trial-per-core workers, later a batched tensor program training many trials at once.
@@ -14,5 +17,5 @@ public interface ITrainingService
 
     /// <summary>Trains one trial off the Orleans scheduler; completes when the trial has finished.</summary>
     /// <param name="bands">Hyperband's band epochs and stop requests, when the sweep has early termination.</param>
-    Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null);
+    Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null);
 }

@@ -45,7 +45,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public int WorkerCount { get; }
 
-    public Task<TrainingOutcome> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
+    public Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
     {
         var item = new WorkItem(config, seed, bands, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
             Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
@@ -73,12 +73,14 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
                 long started = Stopwatch.GetTimestamp();
                 // The worker thread has no ambient trace: continue the trial's own.
                 using var activity = SweepTelemetry.ActivitySource.StartActivity("train", ActivityKind.Internal, item.Parent);
-                SweepTelemetry.QueueTime.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
+                var queued = Stopwatch.GetElapsedTime(item.Queued, started);
+                SweepTelemetry.QueueTime.Record(queued.TotalMilliseconds);
                 try
                 {
                     var outcome = _trainer.Train(item.Config, item.Seed, item.CancellationToken, item.Bands);
-                    SweepTelemetry.TrainingTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    item.Completion.TrySetResult(outcome);
+                    var trained = Stopwatch.GetElapsedTime(started);
+                    SweepTelemetry.TrainingTime.Record(trained.TotalMilliseconds);
+                    item.Completion.TrySetResult(new TrainingRun(outcome, queued, trained));
                 }
                 catch (OperationCanceledException e)
                 {
@@ -130,7 +132,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         public long Queued { get; }
         public ActivityContext Parent { get; }
         public CancellationToken CancellationToken => _stop.Token;
-        public TaskCompletionSource<TrainingOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TrainingRun> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Dispose()
         {

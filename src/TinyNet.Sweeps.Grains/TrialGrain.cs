@@ -98,6 +98,7 @@ public sealed class TrialGrain(
         _bands = assignment.BandEpochs is { Count: > 0 } epochs ? new BandWatch(epochs, s => bandReports.Writer.TryWrite(s)) : null;
         var forwarding = ForwardBandsAsync(assignment.SweepId, spec.Id, bandReports.Reader);
         TrainingOutcome outcome;
+        TrainingRun? run = null;
         while (true)
         {
             _attempts++;
@@ -106,7 +107,8 @@ public sealed class TrialGrain(
             DelayDeactivation(TimeSpan.FromHours(1));
             try
             {
-                outcome = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token, _bands);
+                run = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token, _bands);
+                outcome = run.Outcome;
                 break;
             }
             catch (OperationCanceledException)
@@ -134,7 +136,8 @@ public sealed class TrialGrain(
         // Every band report reaches the coordinator before the result does.
         bandReports.Writer.TryComplete();
         await forwarding;
-        var result = new TrialResult(spec, outcome, options.Value.SiloName, stopwatch.ElapsedMilliseconds, _attempts);
+        var result = new TrialResult(spec, outcome, options.Value.SiloName, stopwatch.ElapsedMilliseconds, _attempts,
+            (long)(run?.Trained.TotalMilliseconds ?? 0), (long)(run?.Queued.TotalMilliseconds ?? 0));
         Record(result);
         activity?.SetTag("trial.status", outcome.Status.ToString().ToLowerInvariant());
         state.State.Result = result;

@@ -34,3 +34,19 @@ public sealed class TelemetryTests(ScriptedClusterFixture fixture) : IClassFixtu
         Assert.True(totals.GetValueOrDefault("tinynet.trial.duration") >= 3);
     }
 }
+
+public sealed class TrialTimingTests(ScriptedClusterFixture fixture) : IClassFixture<ScriptedClusterFixture>
+{
+    [Fact]
+    public async Task A_result_tells_training_time_from_time_queued_behind_other_trials()
+    {
+        // Scripted trials sleep their epochs in ms. Each silo holds two trials per worker, so half of them wait their turn.
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 24).Select(i => new TrialConfig { LearningRate = 0.0003 * i, Epochs = 150 }), seeds: 1);
+
+        var (results, _) = await SweepDriver.RunAsync(fixture.Cluster.Client, trials);
+
+        Assert.All(results, r => Assert.InRange(r.TrainingMs, 150, r.DurationMs));
+        Assert.All(results, r => Assert.True(r.TrainingMs + r.QueueMs <= r.DurationMs + 1, $"{r.TrainingMs} + {r.QueueMs} > {r.DurationMs}"));
+        Assert.Contains(results, r => r.QueueMs >= 100); // queued behind a whole trial on its worker
+    }
+}

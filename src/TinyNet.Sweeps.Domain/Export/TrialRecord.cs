@@ -23,7 +23,9 @@ public sealed record TrialRecord(
     string? Error,
     int Index,
     string? Engine = null,
-    IReadOnlyList<BandSnapshot>? Bands = null)
+    IReadOnlyList<BandSnapshot>? Bands = null,
+    long TrainingMs = 0,
+    long QueueMs = 0)
 {
     /// <param name="label">The configuration's label; by default the trial's own.</param>
     public static TrialRecord From(TrialResult result, string? label = null) => new(
@@ -43,7 +45,9 @@ public sealed record TrialRecord(
         result.Outcome.Error,
         result.Trial.Index,
         TrainingEngine.Current,
-        result.Outcome.Bands);
+        result.Outcome.Bands,
+        result.TrainingMs,
+        result.QueueMs);
 
     /// <summary>The engine that trained this record; lines written before records named it came from the first one.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -63,6 +67,6 @@ public sealed record TrialRecord(
             Metrics[MetricNames.Brier], Metrics[MetricNames.CalibrationError], Metrics[MetricNames.ClearConfidence],
             Metrics[MetricNames.AmbiguousConfidence]);
         var outcome = new TrainingOutcome(Status, LossHistory, metrics, Stress, Weights, Error, Bands);
-        return new TrialResult(new TrialSpec(Id, ConfigKey, Index, Config, Seed, Label), outcome, Silo, DurationMs, Attempts);
+        return new TrialResult(new TrialSpec(Id, ConfigKey, Index, Config, Seed, Label), outcome, Silo, DurationMs, Attempts, TrainingMs, QueueMs);
     }
 }

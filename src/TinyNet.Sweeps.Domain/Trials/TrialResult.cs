@@ -54,9 +54,14 @@ public sealed record TrainingOutcome(
 }
 
 /// <summary>A finished trial as recorded in trials.jsonl.</summary>
+/// <param name="DurationMs">Wall time from the trial's start on its silo to its result, every attempt and wait included.</param>
+/// <param name="TrainingMs">Time the attempt that gave the result spent training on a worker.</param>
+/// <param name="QueueMs">Time that attempt waited for a free worker, queued behind other trials.</param>
 public sealed record TrialResult(
     TrialSpec Trial,
     TrainingOutcome Outcome,
     string Silo,
     long DurationMs,
-    int Attempts);
+    int Attempts,
+    long TrainingMs = 0,
+    long QueueMs = 0);

@@ -26,7 +26,7 @@ public class TrialRecordJsonTests
         string[] documented =
         [
             "id", "config_key", "label", "config", "seed", "status", "metrics", "stress", "loss_history", "weights",
-            "silo", "duration_ms", "attempts", "engine",
+            "silo", "duration_ms", "attempts", "engine", "training_ms", "queue_ms",
         ];
         foreach (string name in documented) Assert.True(root.TryGetProperty(name, out _), $"missing field '{name}'");
         // Besides the documented ones, only the trial's index (and an error, when there is one) may appear.
