@@ -44,13 +44,6 @@ public sealed class StopSignals : IDisposable
         return _stop.Token;
     }
 
-    /// <summary>Stops as a first signal would (tests; a command that must stop for its own reasons).</summary>
-    public void Stop(int exitCode = ExitCodes.Cancelled)
-    {
-        ExitCode = exitCode;
-        _stop.Cancel();
-    }
-
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
