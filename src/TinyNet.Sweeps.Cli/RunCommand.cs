@@ -46,6 +46,7 @@ internal static class RunCommand
             // Everything is checked before the cluster starts: the folder is ours and writable, the trials fit in memory.
             using var folder = ResultsFolderLock.Acquire(outDir, $"tinynet-sweeps run {parse.GetValue(file)}");
             RunPreflight.Check(plan, siloCount * workersPerSilo, outDir, io);
+            foreach (string moved in EngineChange.SetAsideOtherEngines(folder)) io.Error.WriteLine($"warning: {moved}");
             var resume = ResumeCheck.Select(TrialLog.Read(outDir), plan.IsListed ? plan.ListedTrials : null);
             foreach (string warning in resume.Warnings) io.Error.WriteLine($"warning: {warning}");
 

@@ -30,6 +30,7 @@ public sealed class Xoshiro256
         return z ^ (z >> 31);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ulong NextUInt64()
     {
         ulong result = unchecked(ulong.RotateLeft(_s1 * 5, 7) * 9);
@@ -43,12 +44,39 @@ public sealed class Xoshiro256
         return result;
     }
 
+    /// <summary>
+    /// The next <paramref name="destination"/>.Length outputs, exactly as that many <see cref="NextUInt64"/> calls
+    /// give them, with the state kept in registers (several times faster in bulk).
+    /// </summary>
+    public void NextUInt64s(Span<ulong> destination)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = unchecked(ulong.RotateLeft(s1 * 5, 7) * 9);
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = ulong.RotateLeft(s3, 45);
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Uniform in [0, 1) with 24 bits, like torch.rand's float32.</summary>
-    public float NextSingle() => (NextUInt64() >> 40) * (1f / (1 << 24));
+    public float NextSingle() => ToSingle(NextUInt64());
+
+    /// <summary>The float <see cref="NextSingle"/> makes of an output.</summary>
+    public static float ToSingle(ulong output) => (output >> 40) * (1f / (1 << 24));
+
+    /// <summary>The coin <see cref="NextBool"/> makes of an output.</summary>
+    public static bool ToBool(ulong output) => (output >> 63) != 0;
 
     /// <summary>Uniform in [0, 1) with 53 bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>A fair coin, from the top bit (the best-mixed one).</summary>
-    public bool NextBool() => (NextUInt64() >> 63) != 0;
+    public bool NextBool() => ToBool(NextUInt64());
 }

@@ -2,33 +2,36 @@ using TinyNet.Sweeps.Domain.Trials;
 using TinyNet.Sweeps.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace TinyNet.Sweeps.Training.Tests;
 
-/// <summary>The update rules against PyTorch's formulas worked out by hand for a gradient we choose.</summary>
+/// <summary>The lane-wise update rules against PyTorch's formulas worked out by hand for a gradient we choose.</summary>
 public sealed class ParameterOptimizerTests
 {
     private static readonly float[] Start = [0.5f, -0.25f, 1.5f];
     private static readonly float[] Slope = [0.2f, -3f, 0.01f];
 
-    /// <summary>Runs <paramref name="steps"/> steps on loss = Σ slope·p, whose gradient is exactly <see cref="Slope"/>.</summary>
-    private static float[] Train(TrialConfig config, int steps)
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps on loss = Σ slope·p, whose gradient is exactly <see cref="Slope"/>, for each
+    /// configuration as one lane of a group; returns each lane's parameters.
+    /// </summary>
+    private static float[][] TrainLanes(IReadOnlyList<TrialConfig> lanes, int steps)
     {
         TorchRuntime.EnsureInitialized();
         using var scope = NewDisposeScope();
-        using var p = new Parameter(tensor(Start), requires_grad: true);
-        using var slope = tensor(Slope);
-        using var optimizer = ParameterOptimizer.Create(config, [p]);
+        using var parameters = tensor(lanes.SelectMany(_ => Start).ToArray(), [lanes.Count, Start.Length]);
+        using var gradients = tensor(lanes.SelectMany(_ => Slope).ToArray(), [lanes.Count, Slope.Length]);
+        using var optimizer = LaneOptimizer.Create(LaneTrainer.GroupKey(lanes[0]), lanes);
         for (int i = 0; i < steps; i++)
         {
-            optimizer.ZeroGrad();
-            using var loss = (p * slope).sum();
-            loss.backward();
-            optimizer.Step();
+            using var stepScope = NewDisposeScope();
+            optimizer.Step(parameters, gradients);
         }
-        return p.detach().data<float>().ToArray();
+        float[] all = parameters.data<float>().ToArray();
+        return Enumerable.Range(0, lanes.Count).Select(k => all[(k * Start.Length)..((k + 1) * Start.Length)]).ToArray();
     }
+
+    private static float[] Train(TrialConfig config, int steps) => TrainLanes([config], steps)[0];
 
     [Fact]
     public void Sgd_with_momentum_and_weight_decay_follows_torch_optim_SGD()
@@ -71,6 +74,22 @@ public sealed class ParameterOptimizerTests
             double decayed = Start[i] * (1 - 0.01 * 0.5);
             Assert.Equal(decayed - 0.01 * Slope[i] / (Math.Abs(Slope[i]) + 1e-8), adamW[i], 5);
         }
+    }
+
+    [Fact]
+    public void Each_lane_follows_its_own_learning_rate_momentum_and_decay()
+    {
+        TrialConfig[] lanes =
+        [
+            new() { Optimizer = OptimizerKind.Sgd, LearningRate = 0.1, Momentum = 0.9, WeightDecay = 0.01 },
+            new() { Optimizer = OptimizerKind.Sgd, LearningRate = 0.3, Momentum = 0.5, WeightDecay = 0.2 },
+        ];
+
+        float[][] together = TrainLanes(lanes, steps: 3);
+
+        Assert.Equal(Train(lanes[0], 3), together[0]);
+        Assert.Equal(Train(lanes[1], 3), together[1]);
+        Assert.NotEqual(together[0], together[1]);
     }
 
     [Fact]

@@ -8,15 +8,16 @@ public static class TrialFootprint
 {
     private const long FloatBytes = 4;
 
-    /// <summary>Held while training: the network, its gradients and optimiser moments, one batch's activations both
-    /// ways, the evaluation set's activations, the loss history, plus a fixed allowance for libtorch's per-trial state.</summary>
+    /// <summary>Held while training, as one lane of the lanes engine: the network, its gradients and optimiser moments,
+    /// one epoch's activations and temporaries both ways (the widest are hidden × 4 × batch products, all kept until the
+    /// epoch ends), the evaluation set's, the loss history, plus a fixed allowance for libtorch's per-trial state.</summary>
     public static long TrainingBytes(TrialConfig config)
     {
         long hidden = config.HiddenUnits, batch = config.BatchSize;
         long parameters = 7 * hidden + 2;                      // 4→h weights and biases, h→2 weights and biases
         long network = 4 * parameters * FloatBytes;            // values, gradients, two Adam moments
-        long step = 4 * batch * (2 * hidden + 8) * FloatBytes; // forward and backward activations, with temporaries
-        long evaluation = 4 * EvaluationExamples * (hidden + 8) * FloatBytes;
+        long step = batch * (20 * hidden + 16) * FloatBytes;   // forward and backward activations, with temporaries
+        long evaluation = EvaluationExamples * (8 * hidden + 8) * FloatBytes;
         return PerTrialAllowance + network + step + evaluation + config.Epochs * sizeof(double);
     }
 

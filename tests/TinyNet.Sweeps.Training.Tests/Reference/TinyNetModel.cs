@@ -3,7 +3,9 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
-namespace TinyNet.Sweeps.Training;
+using TinyNet.Sweeps.Training;
+
+namespace TinyNet.Sweeps.Training.Tests.Reference;
 
 /// <summary>
 /// TinyNet 4 → hidden → 2 as raw parameters and functional ops (no nn.Module: fewer native calls per step).

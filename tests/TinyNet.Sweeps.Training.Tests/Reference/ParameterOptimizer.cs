@@ -3,7 +3,9 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
-namespace TinyNet.Sweeps.Training;
+using TinyNet.Sweeps.Training;
+
+namespace TinyNet.Sweeps.Training.Tests.Reference;
 
 /// <summary>
 /// PyTorch's SGD, Adam and AdamW update rules, as torch.optim's single-tensor implementations write them.
