@@ -8,11 +8,11 @@ namespace TinyNet.Sweeps.Grains;
 public sealed class DispatchPolicy<TSilo> where TSilo : notnull
 {
     /// <summary>
-    /// Trials a silo holds per training worker: one training and one queued in the silo's own pool, so a worker
-    /// that finishes starts its next trial at once instead of waiting for the coordinator's round trip. The pool
-    /// still trains no more trials at once than it has workers.
+    /// Trials a silo holds per training worker: a group of lanes training and a group queued in the silo's own pool,
+    /// so a worker that finishes starts its next group at once, full, instead of waiting for the coordinator's round
+    /// trip. Each worker trains at most <see cref="TrainingWorkerPool.LanesPerGroup"/> trials at once.
     /// </summary>
-    public const int TrialsInHandPerWorker = 2;
+    public const int TrialsInHandPerWorker = 2 * TrainingWorkerPool.LanesPerGroup;
 
     private Dictionary<TSilo, int> _workers = new();
     private readonly Dictionary<TSilo, int> _load = new();

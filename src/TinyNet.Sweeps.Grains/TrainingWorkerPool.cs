@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TinyNet.Sweeps.Domain.Trials;
@@ -17,14 +16,26 @@ public sealed class TrainingOptions
 }
 
 /// <summary>
-/// One dedicated thread per worker, each training one trial at a time with TorchSharp at one thread, so
-/// training never runs on (or starves) the Orleans scheduler and the silo stays responsive.
+/// One dedicated thread per worker, so training never runs on (or starves) the Orleans scheduler and the silo stays
+/// responsive. A worker takes the oldest queued trial together with the queued trials that can train as lanes of the
+/// same computation (<see cref="ILaneTrainer"/>), at most <see cref="LanesPerGroup"/>, shared fairly with idle workers;
+/// each trial's result is handed back the moment its lane leaves the group. Grouping never changes a result.
 /// </summary>
 public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 {
+    /// <summary>
+    /// Most trials one worker trains at once. The per-trial cost has mostly flattened by here (see `benchmark engine`);
+    /// more would only hold trials back from other workers and silos.
+    /// </summary>
+    public const int LanesPerGroup = 128;
+
     private readonly ITrialTrainer _trainer;
+    private readonly ILaneTrainer? _lanes;
     private readonly ILogger<TrainingWorkerPool> _logger;
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly object _gate = new();
+    private readonly LinkedList<WorkItem> _queue = new();
+    private bool _closed;
+    private int _idleWorkers;
     private readonly Thread[] _threads;
     /// <summary>Cancelled when the silo shuts down: every trial in hand stops at its next epoch.</summary>
     private readonly CancellationTokenSource _shutdown = new();
@@ -35,6 +46,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
     public TrainingWorkerPool(ITrialTrainer trainer, IOptions<TrainingOptions> options, ILogger<TrainingWorkerPool> logger)
     {
         _trainer = trainer;
+        _lanes = trainer as ILaneTrainer;
         _logger = logger;
         WorkerCount = Math.Max(1, options.Value.Workers);
         _threads = Enumerable.Range(0, WorkerCount)
@@ -47,51 +59,123 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
     {
+        // A configuration no trainer can train fails alone, before it could share a group.
+        try { LaneTrainer.Validate(config); }
+        catch (ArgumentException e) { return Task.FromException<TrainingRun>(e); }
+
         var item = new WorkItem(config, seed, bands, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
             Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
-        if (!_queue.Writer.TryWrite(item))
+        lock (_gate)
         {
-            item.Dispose();
-            throw new OperationCanceledException("The silo's trainer is shutting down.");
+            if (_closed)
+            {
+                item.Dispose();
+                throw new OperationCanceledException("The silo's trainer is shutting down.");
+            }
+            _queue.AddLast(item);
+            Monitor.Pulse(_gate);
         }
         return item.Completion.Task;
     }
 
     private void WorkLoop()
     {
-        var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (TakeGroup() is { } group)
         {
-            while (reader.TryRead(out var item))
+            try { Train(group); }
+            finally
             {
-                using var done = item;
-                if (item.CancellationToken.IsCancellationRequested)
-                {
-                    item.Completion.TrySetCanceled(item.CancellationToken);
-                    continue;
-                }
-                long started = Stopwatch.GetTimestamp();
-                // The worker thread has no ambient trace: continue the trial's own.
-                using var activity = SweepTelemetry.ActivitySource.StartActivity("train", ActivityKind.Internal, item.Parent);
-                var queued = Stopwatch.GetElapsedTime(item.Queued, started);
-                SweepTelemetry.QueueTime.Record(queued.TotalMilliseconds);
-                try
-                {
-                    var outcome = _trainer.Train(item.Config, item.Seed, item.CancellationToken, item.Bands);
-                    var trained = Stopwatch.GetElapsedTime(started);
-                    SweepTelemetry.TrainingTime.Record(trained.TotalMilliseconds);
-                    item.Completion.TrySetResult(new TrainingRun(outcome, queued, trained));
-                }
-                catch (OperationCanceledException e)
-                {
-                    item.Completion.TrySetCanceled(e.CancellationToken);
-                }
-                catch (Exception e)
-                {
-                    _logger.LogDebug(e, "Training threw");
-                    item.Completion.TrySetException(e);
-                }
+                foreach (var item in group) item.Dispose();
             }
+        }
+    }
+
+    /// <summary>The next group to train (waiting for one), or null once the pool is closed.</summary>
+    private List<WorkItem>? TakeGroup()
+    {
+        lock (_gate)
+        {
+            while (true)
+            {
+                // Trials stopped while queued have already ended (their registration completed them).
+                while (_queue.First is { } node && node.Value.CancellationToken.IsCancellationRequested)
+                {
+                    _queue.RemoveFirst();
+                    node.Value.Dispose();
+                }
+                if (_queue.First is { } first) return TakeCompatible(first);
+                if (_closed) return null;
+                _idleWorkers++;
+                Monitor.Wait(_gate);
+                _idleWorkers--;
+            }
+        }
+    }
+
+    /// <summary>The oldest trial and the queued trials that share its group key, leaving a fair share to idle workers.</summary>
+    private List<WorkItem> TakeCompatible(LinkedListNode<WorkItem> first)
+    {
+        var group = new List<WorkItem>();
+        if (_lanes is null)
+        {
+            _queue.Remove(first);
+            group.Add(first.Value);
+            return group;
+        }
+        var key = _lanes.GroupKey(first.Value.Config);
+        var compatible = new List<LinkedListNode<WorkItem>>();
+        for (var node = first; node is not null; node = node.Next)
+        {
+            if (!node.Value.CancellationToken.IsCancellationRequested && _lanes.GroupKey(node.Value.Config) == key) compatible.Add(node);
+        }
+        int fairShare = (compatible.Count + _idleWorkers) / (_idleWorkers + 1);
+        int take = Math.Min(Math.Min(LanesPerGroup, _lanes.MaxLanesFor(first.Value.Config)), Math.Max(1, fairShare));
+        foreach (var node in compatible.Take(take))
+        {
+            _queue.Remove(node);
+            group.Add(node.Value);
+        }
+        return group;
+    }
+
+    private void Train(List<WorkItem> group)
+    {
+        long started = Stopwatch.GetTimestamp();
+        // The worker thread has no ambient trace: continue the first trial's own.
+        using var activity = SweepTelemetry.ActivitySource.StartActivity("train", ActivityKind.Internal, group[0].Parent);
+        activity?.SetTag("train.lanes", group.Count);
+        var queued = group.Select(item => Stopwatch.GetElapsedTime(item.Queued, started)).ToArray();
+        foreach (var q in queued) SweepTelemetry.QueueTime.Record(q.TotalMilliseconds);
+
+        void Leave(int lane, TrainingOutcome? outcome)
+        {
+            var item = group[lane];
+            var trained = Stopwatch.GetElapsedTime(started);
+            SweepTelemetry.TrainingTime.Record(trained.TotalMilliseconds);
+            if (outcome is null) item.Completion.TrySetCanceled(item.CancellationToken);
+            else item.Completion.TrySetResult(new TrainingRun(outcome, queued[lane], trained));
+        }
+
+        try
+        {
+            if (_lanes is null)
+            {
+                var item = group[0];
+                Leave(0, _trainer.Train(item.Config, item.Seed, item.CancellationToken, item.Bands));
+            }
+            else
+            {
+                _lanes.TrainGroup(group.Select(i => new LaneRequest(i.Config, i.Seed, i.CancellationToken, i.Bands)).ToList(), Leave);
+            }
+        }
+        catch (OperationCanceledException e)
+        {
+            foreach (var item in group) item.Completion.TrySetCanceled(e.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug(e, "Training threw");
+            foreach (var item in group) item.Completion.TrySetException(e);
         }
     }
 
@@ -101,7 +185,11 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
     /// </summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
         _shutdown.Cancel();
         foreach (var thread in _threads)
         {

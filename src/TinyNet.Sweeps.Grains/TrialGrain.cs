@@ -172,8 +172,9 @@ public sealed class TrialGrain(
     }
 
     /// <summary>
-    /// A stopped trial has no result: tell the coordinator once (if it does not hear, it notices a lost silo, or a
-    /// resumed sweep trains the trial again) and forget this attempt, so the grain can be started afresh.
+    /// A stopped trial has no result: tell the coordinator (retrying as a result is retried: a sweep that never hears
+    /// would wait for the trial for ever; if the silo dies first, the coordinator notices the lost silo) and forget
+    /// this attempt, so the grain can be started afresh.
     /// </summary>
     private async Task HandBackAsync(string sweepId, string trialId, int attempt)
     {
@@ -181,14 +182,7 @@ public sealed class TrialGrain(
         _run = null;
         _attempts = 0;
         _stop = new CancellationTokenSource();
-        try
-        {
-            await GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId).ReportStopped(trialId);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("Could not hand trial {TrialId} back to sweep {SweepId} ({Error})", trialId, sweepId, e.Message);
-        }
+        await CallCoordinatorAsync(sweepId, trialId, "Handing back", c => c.ReportStopped(trialId));
     }
 
     private static void Record(TrialResult result)
@@ -203,20 +197,30 @@ public sealed class TrialGrain(
         SweepTelemetry.TrialDuration.Record(result.DurationMs);
     }
 
-    private async Task ReportAsync(string sweepId, TrialResult result)
+    private Task ReportAsync(string sweepId, TrialResult result) =>
+        CallCoordinatorAsync(sweepId, result.Trial.Id, "Reporting", c => c.ReportResult(result));
+
+    /// <summary>A call the sweep must not miss: retried with growing pauses (a coordinator busy re-dispatching while
+    /// silos leave can let a message expire), then given up with a warning.</summary>
+    private async Task CallCoordinatorAsync(string sweepId, string trialId, string what, Func<ISweepCoordinatorGrain, Task> call)
     {
         var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId);
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await coordinator.ReportResult(result);
+                await call(coordinator);
                 return;
             }
             catch (Exception e) when (attempt < 5)
             {
-                logger.LogWarning("Reporting trial {TrialId} to sweep {SweepId} failed ({Error}); retrying", result.Trial.Id, sweepId, e.Message);
+                logger.LogWarning("{What} trial {TrialId} to sweep {SweepId} failed ({Error}); retrying", what, trialId, sweepId, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("{What} trial {TrialId} to sweep {SweepId} failed for good ({Error})", what, trialId, sweepId, e.Message);
+                return;
             }
         }
     }

@@ -22,15 +22,17 @@ public sealed class DispatchPolicyTests
     }
 
     [Fact]
-    public void Each_silo_holds_two_trials_per_worker_and_the_freest_gets_the_next()
+    public void Each_silo_holds_two_groups_of_lanes_per_worker_and_the_freest_gets_the_next()
     {
+        const int perWorker = DispatchPolicy<string>.TrialsInHandPerWorker;
+        Assert.Equal(2 * TrainingWorkerPool.LanesPerGroup, perWorker);
         var policy = Policy(("a", 1), ("b", 3));
 
         var picked = Fill(policy);
 
-        Assert.Equal(2 * (1 + 3), picked.Count);
-        Assert.Equal(2, picked.Count(s => s == "a"));
-        Assert.Equal(6, picked.Count(s => s == "b"));
+        Assert.Equal(perWorker * (1 + 3), picked.Count);
+        Assert.Equal(perWorker, picked.Count(s => s == "a"));
+        Assert.Equal(3 * perWorker, picked.Count(s => s == "b"));
         Assert.Equal("b", picked[0]); // most room first
     }
 
@@ -68,7 +70,7 @@ public sealed class DispatchPolicyTests
         var policy = Policy(("a", 1), ("b", 1));
 
         policy.Exclude("b");
-        Assert.Equal(["a", "a"], Fill(policy));
+        Assert.Equal(Enumerable.Repeat("a", DispatchPolicy<string>.TrialsInHandPerWorker), Fill(policy));
 
         policy.UpdateSilos(new Dictionary<string, int> { ["a"] = 1, ["b"] = 1 });
         Assert.True(policy.TryPickSilo(out var silo));
