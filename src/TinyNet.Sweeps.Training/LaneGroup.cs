@@ -21,8 +21,6 @@ internal sealed class LaneGroup : IDisposable
     readonly LaneOptimizer _optimizer;
     readonly int _count;
     readonly Tensor _targets, _oneMinusTargets;
-    readonly float[] _targetScratch;
-    readonly float[] _batchScratch;
     float[] _inputBuffer = [];
     Tensor? _inputs, _wideInputs;
 
@@ -46,8 +44,6 @@ internal sealed class LaneGroup : IDisposable
         _targets = NativeBuffers.Empty(1, 2, _count).DetachFromDisposeScope();
         NativeBuffers.Write(_targets, targets);
         _oneMinusTargets = LaneOps.OneMinus(_targets).DetachFromDisposeScope();
-        _targetScratch = new float[_count * 2];
-        _batchScratch = new float[_count * 4];
     }
 
     public IReadOnlyList<TrainingOutcome?> Run()
@@ -110,11 +106,8 @@ internal sealed class LaneGroup : IDisposable
         for (int k = 0; k < lanes; k++)
         {
             var config = _lanes[k].Request.Config;
-            _lanes[k].Data.FillMixed(_batchScratch, _targetScratch, config.BatchSize, config.CleanRatio, config.NoiseLevel);
-            // Examples by pixel → pixels by example.
-            var lane = _inputBuffer.AsSpan(k * laneSize, laneSize);
-            for (int i = 0; i < _count; i++)
-                for (int p = 0; p < 4; p++) lane[p * _count + i] = _batchScratch[i * 4 + p];
+            // Drawn straight in the pixels-by-example layout: no scratch batch, no transposition.
+            _lanes[k].Data.FillMixedByPixel(_inputBuffer.AsSpan(k * laneSize, laneSize), config.BatchSize, config.CleanRatio, config.NoiseLevel);
         }
         NativeBuffers.Write(_inputs!, _inputBuffer);
 

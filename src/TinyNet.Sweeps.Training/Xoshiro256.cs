@@ -65,6 +65,36 @@ public sealed class Xoshiro256
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
+    /// <summary>
+    /// The state as a value, which a loop that stores its draws can keep in registers (this class's fields it would
+    /// reload and save around every store, as the store might alias them). Take it with <see cref="Borrow"/>, hand it
+    /// back with <see cref="Return"/>; its draws are exactly the <see cref="NextUInt64"/> calls it stands for.
+    /// </summary>
+    internal struct State(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        ulong _s0 = s0, _s1 = s1, _s2 = s2, _s3 = s3;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public ulong Next()
+        {
+            ulong result = unchecked(ulong.RotateLeft(_s1 * 5, 7) * 9);
+            ulong t = _s1 << 17;
+            _s2 ^= _s0;
+            _s3 ^= _s1;
+            _s1 ^= _s2;
+            _s0 ^= _s3;
+            _s2 ^= t;
+            _s3 = ulong.RotateLeft(_s3, 45);
+            return result;
+        }
+
+        internal readonly void SaveTo(Xoshiro256 rng) => (rng._s0, rng._s1, rng._s2, rng._s3) = (_s0, _s1, _s2, _s3);
+    }
+
+    internal State Borrow() => new(_s0, _s1, _s2, _s3);
+
+    internal void Return(in State state) => state.SaveTo(this);
+
     /// <summary>Uniform in [0, 1) with 24 bits, like torch.rand's float32.</summary>
     public float NextSingle() => ToSingle(NextUInt64());
 
