@@ -19,6 +19,14 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("ReportResult")]
     Task ReportResult(TrialResult result);
 
+    /// <summary>
+    /// A silo's finished trials in one call (its trial grains report through a per-silo outbox); each result is recorded
+    /// once, whichever batches it comes in and however often. Results are never changed once made, so a call within a silo
+    /// passes them as they are instead of copying each (domain records copy through JSON).
+    /// </summary>
+    [Alias("ReportResults")]
+    Task ReportResults([Immutable] IReadOnlyList<TrialResult> results);
+
     /// <summary>Called by a trial grain when its trial reaches one of hyperband's bands, with every metric there.</summary>
     [Alias("ReportBand")]
     Task ReportBand(string trialId, int epoch, TrialMetrics metrics);

@@ -34,3 +34,19 @@ public interface ISiloCapacityGrain : IGrainWithStringKey
     [Alias("GetWorkerCount")]
     Task<int> GetWorkerCount();
 }
+
+/// <summary>
+/// A silo-pinned grain (keyed, and placed, like <see cref="ISiloCapacityGrain"/>) that starts a group of a sweep's trials
+/// on its silo: one call from the coordinator per silo and dispatch round instead of one per trial.
+/// </summary>
+[Alias("TinyNet.Sweeps.ISiloTrialLauncherGrain")]
+public interface ISiloTrialLauncherGrain : IGrainWithStringKey
+{
+    /// <summary>Starts each trial's grain on this silo; returns the ids of the trials it could not start.</summary>
+    [Alias("StartTrials")]
+    Task<IReadOnlyList<string>> StartTrials([Immutable] IReadOnlyList<TrialAssignment> assignments);
+
+    /// <summary>Hyperband's stops for trials of one sweep training on this silo: each trial ends as it was at its band.</summary>
+    [Alias("StopTrialsAtBands")]
+    Task StopTrialsAtBands(string sweepId, [Immutable] IReadOnlyList<BandStop> stops);
+}

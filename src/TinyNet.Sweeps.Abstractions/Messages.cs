@@ -20,6 +20,12 @@ public sealed record TrialAssignment(
     [property: Id(1)] TrialSpec Trial,
     [property: Id(2)] IReadOnlyList<int>? BandEpochs = null);
 
+/// <summary>Hyperband stopped a trial at the band of <paramref name="Epoch"/>.</summary>
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.BandStop")]
+public sealed record BandStop(
+    [property: Id(0)] string TrialId,
+    [property: Id(1)] int Epoch);
+
 public enum SweepState { NotStarted, Running, Completed, Cancelled }
 
 [GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepProgress")]

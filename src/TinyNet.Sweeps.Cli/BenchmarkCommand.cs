@@ -18,23 +18,24 @@ using TinyNet.Sweeps.Training;
 namespace TinyNet.Sweeps.Cli;
 
 /// <summary>
-/// Prints what orchestration costs: the same trials trained by a raw loop (one thread per worker, no Orleans)
-/// and through the embedded cluster at the same parallelism, plus the process's memory as the sweep grows.
+/// Prints what orchestration costs: the same trials trained by a raw loop (one thread per worker, no Orleans, in
+/// groups of lanes as a silo's pool forms them) and through the embedded cluster at the same parallelism, plus one
+/// trial at a time (the engine at K = 1) as the baseline, and the process's memory as the sweep grows.
 /// A benchmark, not a test: it prints figures and asserts nothing.
 /// </summary>
 internal static class BenchmarkCommand
 {
     public static Command Create(CliIO io)
     {
-        var trialsOption = new Option<int>("--trials") { Description = "Trials in the measured sweep (after a first, warming sweep of 200 short trials).", DefaultValueFactory = _ => 400 }
+        var trialsOption = new Option<int>("--trials") { Description = "Trials in the measured sweep (after a first, warming sweep of 200 short trials).", DefaultValueFactory = _ => 4000 }
             .InRange(1, 1_000_000);
         var epochsOption = new Option<int>("--epochs") { Description = "Epochs per trial.", DefaultValueFactory = _ => 200 }
             .InRange(1, 100_000);
         var workersOption = new Option<int>("--workers") { Description = "Parallel trials, in both the raw loop and the cluster.", DefaultValueFactory = _ => Environment.ProcessorCount }
             .Workers();
-        var command = new Command("benchmark", "Measure orchestration overhead against a raw training loop, and memory as trials grow ('benchmark search': what each search method needs).")
+        var command = new Command("benchmark", "Measure orchestration overhead against a raw training loop, and memory as trials grow ('benchmark search': what each search method needs; 'benchmark engine': the fused engine against a plain loop).")
         {
-            trialsOption, epochsOption, workersOption, SearchBenchmark.Create(io),
+            trialsOption, epochsOption, workersOption, SearchBenchmark.Create(io), EngineBenchmark.Create(io),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,8 +65,11 @@ internal static class BenchmarkCommand
 
     private const int WarmupTrials = 200, WarmupEpochs = 20;
 
+    /// <summary>Trials the one-at-a-time baseline trains (a sample: at K = 1 each costs tens of milliseconds).</summary>
+    private const int OneAtATimeSample = 100;
+
     private sealed record Figures(int Trials, int Epochs, TimeSpan RawWall, TimeSpan RawCpu, TimeSpan ClusterWall, TimeSpan ClusterCpu,
-        double ClusterTrainingMs, IReadOnlyList<TimeSpan> Runs)
+        double ClusterTrainingMs, IReadOnlyList<TimeSpan> Runs, int SingleTrials, TimeSpan SingleWall, TimeSpan SingleCpu)
     {
         public double OrchestrationShare => (ClusterWall.TotalSeconds - RawWall.TotalSeconds) / ClusterWall.TotalSeconds;
     }
@@ -74,17 +78,20 @@ internal static class BenchmarkCommand
     /// The same trials by a raw loop and through the cluster, at the same parallelism, in the order raw, cluster,
     /// cluster, raw, so that a drift during the run (background JIT tiering, caches) weighs on both sides alike.
     /// </summary>
-    private static async Task<Figures> Measure(ITrialTrainer trainer, SweepRunner runner, SweepPlan plan, int workers,
+    private static async Task<Figures> Measure(TorchTrialTrainer trainer, SweepRunner runner, SweepPlan plan, int workers,
         IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
     {
         var trials = plan.ListedTrials;
-        var raw1 = RawLoop(trainer, trials, workers);
+        // Spread over the three configurations, as the whole sweep is.
+        var sample = trials.Where((_, i) => i % Math.Max(1, trials.Count / OneAtATimeSample) == 0).Take(OneAtATimeSample).ToList();
+        var single = RawLoop(trainer, sample, workers);
+        var raw1 = LanesLoop(trainer, trials, workers);
         var cluster1 = await ClusterRun(runner, plan, progress, cancellationToken);
         var cluster2 = await ClusterRun(runner, plan, null, cancellationToken);
-        var raw2 = RawLoop(trainer, trials, workers);
+        var raw2 = LanesLoop(trainer, trials, workers);
         return new Figures(trials.Count * 2, trials[0].Config.Epochs, raw1.Wall + raw2.Wall, raw1.Cpu + raw2.Cpu,
             cluster1.Wall + cluster2.Wall, cluster1.Cpu + cluster2.Cpu, cluster1.TrainingMs + cluster2.TrainingMs,
-            [raw1.Wall, cluster1.Wall, cluster2.Wall, raw2.Wall]);
+            [raw1.Wall, cluster1.Wall, cluster2.Wall, raw2.Wall], sample.Count, single.Wall, single.Cpu);
     }
 
     private static async Task<(TimeSpan Wall, TimeSpan Cpu, double TrainingMs)> ClusterRun(
@@ -121,15 +128,28 @@ internal static class BenchmarkCommand
         return SweepPlan.OfConfigurations("benchmark", MetricSpec.Default, family.Select(c => (c, (string?)null)), [.. Enumerable.Range(firstSeed, seeds)]);
     }
 
-    private static (TimeSpan Wall, TimeSpan Cpu) RawLoop(ITrialTrainer trainer, IReadOnlyList<TrialSpec> trials, int workers)
+    /// <summary>One trial at a time per worker: the engine at K = 1.</summary>
+    private static (TimeSpan Wall, TimeSpan Cpu) RawLoop(ITrialTrainer trainer, IReadOnlyList<TrialSpec> trials, int workers) =>
+        OnWorkers(trials.Count, workers, i => trainer.Train(trials[i].Config, trials[i].Seed));
+
+    /// <summary>The trials in groups of lanes as a silo's pool forms them (one shape, at most LanesPerGroup), workers taking groups in turn.</summary>
+    private static (TimeSpan Wall, TimeSpan Cpu) LanesLoop(ILaneTrainer trainer, IReadOnlyList<TrialSpec> trials, int workers)
+    {
+        var groups = trials.GroupBy(t => trainer.GroupKey(t.Config))
+            .SelectMany(shape => shape.Chunk(Math.Min(TrainingWorkerPool.LanesPerGroup, trainer.MaxLanesFor(shape.First().Config))))
+            .Select(group => group.Select(t => new LaneRequest(t.Config, t.Seed)).ToList())
+            .ToList();
+        return OnWorkers(groups.Count, workers, i => trainer.TrainGroup(groups[i]));
+    }
+
+    private static (TimeSpan Wall, TimeSpan Cpu) OnWorkers(int items, int workers, Action<int> work)
     {
         int next = -1;
         var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
-            for (int i = Interlocked.Increment(ref next); i < trials.Count; i = Interlocked.Increment(ref next))
-                trainer.Train(trials[i].Config, trials[i].Seed);
+            for (int i = Interlocked.Increment(ref next); i < items; i = Interlocked.Increment(ref next)) work(i);
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
@@ -145,13 +165,18 @@ internal static class BenchmarkCommand
         table.AddColumn(new TableColumn($"first: 2 × {cold.Trials / 2} trials × {cold.Epochs} epochs").RightAligned());
         table.AddColumn(new TableColumn($"then: 2 × {warm.Trials / 2} trials × {warm.Epochs} epochs").RightAligned());
         void Row(string name, Func<Figures, string> value) => table.AddRow(name, value(cold), value(warm));
-        Row("raw loop: wall time", f => $"{f.RawWall.TotalSeconds.ToString("0.00", c)} s");
-        Row("raw loop: time per trial per worker", f => $"{(f.RawWall.TotalMilliseconds * workers / f.Trials).ToString("0.0", c)} ms");
-        Row("raw loop: CPU time per trial", f => $"{(f.RawCpu.TotalMilliseconds / f.Trials).ToString("0.0", c)} ms");
+        Row("one trial at a time (K = 1), raw loop: time per trial per worker",
+            f => $"{(f.SingleWall.TotalMilliseconds * workers / f.SingleTrials).ToString("0.0", c)} ms ({f.SingleTrials} trials)");
+        Row("one trial at a time (K = 1), raw loop: CPU time per trial", f => $"{(f.SingleCpu.TotalMilliseconds / f.SingleTrials).ToString("0.00", c)} ms");
+        Row("lanes, raw loop: wall time", f => $"{f.RawWall.TotalSeconds.ToString("0.00", c)} s");
+        Row("lanes, raw loop: time per trial per worker", f => $"{(f.RawWall.TotalMilliseconds * workers / f.Trials).ToString("0.00", c)} ms");
+        Row("lanes, raw loop: CPU time per trial", f => $"{(f.RawCpu.TotalMilliseconds / f.Trials).ToString("0.00", c)} ms");
         Row("cluster: wall time (dispatch to ranking files)", f => $"{f.ClusterWall.TotalSeconds.ToString("0.00", c)} s");
         Row("cluster: trials per second", f => (f.Trials / f.ClusterWall.TotalSeconds).ToString("0.00", c));
         Row("cluster: training time per trial on its worker", f => $"{(f.ClusterTrainingMs / f.Trials).ToString("0.0", c)} ms");
-        Row("cluster: CPU time per trial", f => $"{(f.ClusterCpu.TotalMilliseconds / f.Trials).ToString("0.0", c)} ms");
+        Row("cluster: CPU time per trial", f => $"{(f.ClusterCpu.TotalMilliseconds / f.Trials).ToString("0.00", c)} ms");
+        Row("cluster: orchestration CPU per trial, (cluster − lanes raw) CPU", f => $"{((f.ClusterCpu - f.RawCpu).TotalMilliseconds / f.Trials).ToString("0.00", c)} ms");
+        Row("cluster throughput / one at a time", f => (f.SingleWall.TotalSeconds / f.SingleTrials / (f.ClusterWall.TotalSeconds / f.Trials)).ToString("0.0", c) + "×");
         Row("cluster / raw wall time", f => (f.ClusterWall.TotalSeconds / f.RawWall.TotalSeconds).ToString("0.000", c));
         Row("orchestration share of the sweep's wall time", f => $"{(f.OrchestrationShare * 100).ToString("0.0", c)} %");
         Row("runs in order: raw, cluster, cluster, raw", f => string.Join(" / ", f.Runs.Select(r => r.TotalSeconds.ToString("0.00", c))) + " s");

@@ -19,10 +19,7 @@ internal static class SweepWatch
         {
             using var log = folder is null ? null : TrialLog.OpenForAppend(folder);
             var written = folder is null ? new HashSet<string>() : TrialLog.Read(folder.Directory).Results.Select(r => r.Trial.Id).ToHashSet();
-            void Append(TrialResult result)
-            {
-                if (written.Add(result.Trial.Id)) log?.Append(result);
-            }
+            void Append(IReadOnlyList<TrialResult> results) => log?.Append([.. results.Where(r => written.Add(r.Trial.Id))]);
             bool over = LiveProgress.IsAvailable(io)
                 ? await new LiveProgress(info.Name, info.Metric, info.Trials)
                     .ShowWhileAsync(progress => SweepFollower.FollowAsync(coordinator, Append, progress, cancellationToken))

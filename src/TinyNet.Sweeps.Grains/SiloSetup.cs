@@ -20,6 +20,7 @@ public static class SiloSetup
         silo.Services.AddOptions<TrainingOptions>().Configure(o => configure?.Invoke(o));
         silo.Services.AddSingleton<ITrialTrainer, TorchTrialTrainer>();
         silo.Services.AddSingleton<ITrainingService, TrainingWorkerPool>();
+        silo.Services.AddSingleton<TrialResultOutbox>();
         silo.Services.AddSerializer(serializer => serializer.AddDomainTypes());
         // Grain state in Orleans' own version-tolerant binary format rather than the default Newtonsoft JSON:
         // a trial's state holds its whole result, and the binary form is several times cheaper to write.

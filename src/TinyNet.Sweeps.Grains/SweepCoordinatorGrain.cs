@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
+using Orleans.Storage;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Search;
@@ -15,12 +18,17 @@ public sealed class CoordinatorLaunchState
     [Id(1)] public DateTimeOffset SubmittedAt { get; set; }
 }
 
-/// <summary>How far a sweep has got; written at every result. The results themselves live in the trial grains.</summary>
+/// <summary>
+/// How far a sweep has got; written at every batch of results. The finished trial ids are kept in
+/// <see cref="FinishedTrialPages"/> (this holds how many pages), the results themselves in the trial grains.
+/// </summary>
 [GenerateSerializer, Alias("TinyNet.Sweeps.CoordinatorProgressState")]
 public sealed class CoordinatorProgressState
 {
     [Id(0)] public SweepState State { get; set; }
+    /// <summary>Every finished id in one list, as earlier versions saved it; read, and kept, but no longer added to.</summary>
     [Id(1)] public List<string> FinishedTrialIds { get; set; } = new();
+    [Id(2)] public int FinishedPages { get; set; }
 }
 
 /// <summary>
@@ -36,6 +44,7 @@ public sealed class SweepCoordinatorGrain(
     ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, IRemindable
 {
     private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ProgressSaveInterval = TimeSpan.FromSeconds(1);
     private const string KeepRunningReminder = "keep-running";
 
     private SweepLaunch? _launch;
@@ -47,6 +56,10 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>Results that stand for trials when the search asks for them: a resume's, or those recovered after a reactivation.</summary>
     private readonly Dictionary<string, TrialResult> _known = new();
     private readonly List<TrialResult> _results = new();
+    /// <summary>Results by status, kept as they are recorded, so progress costs nothing per result already in.</summary>
+    private readonly int[] _statusCounts = new int[Enum.GetValues<TrialStatus>().Length];
+    private FinishedTrialPages? _finishedPages;
+    private long _savedAt = Stopwatch.GetTimestamp();
     private readonly HashSet<string> _finished = new();
     private readonly Dictionary<string, string> _labels = new();
     private readonly DispatchPolicy<SiloAddress> _dispatch = new();
@@ -67,7 +80,8 @@ public sealed class SweepCoordinatorGrain(
         // A reactivation: the sweep started earlier, on this silo or another that may be gone.
         _launch = launch;
         _state = progressState.State.State;
-        await RecoverResults(progressState.State.FinishedTrialIds);
+        var finishedIds = await FinishedPages.ReadAsync(progressState.State.FinishedPages);
+        await RecoverResults([.. progressState.State.FinishedTrialIds, .. finishedIds]);
         BeginSearch(launch);
         if (_state == SweepState.Running)
         {
@@ -75,6 +89,14 @@ public sealed class SweepCoordinatorGrain(
                 SweepId, _finished.Count, _pending.Count);
             StartCapacityTimer(dueTime: TimeSpan.Zero);
         }
+    }
+
+    /// <summary>A graceful deactivation (idle, or its silo stopping) keeps every finished id.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_launch is null) return;
+        try { await SaveProgress(); }
+        catch (Exception e) { logger.LogWarning("Sweep {SweepId}: could not save its progress on deactivation ({Error})", SweepId, e.Message); }
     }
 
     public async Task Start(SweepLaunch launch)
@@ -100,20 +122,28 @@ public sealed class SweepCoordinatorGrain(
         await CompleteIfDone();
     }
 
-    public async Task ReportResult(TrialResult result)
+    public Task ReportResult(TrialResult result) => ReportResults([result]);
+
+    public async Task ReportResults(IReadOnlyList<TrialResult> results)
     {
-        _dispatch.Returned(result.Trial.Id, out _);
-        if (!_asked.ContainsKey(result.Trial.Id))
+        bool accepted = false;
+        foreach (var result in results)
         {
-            // A reactivated coordinator whose search has not asked for this trial again yet (an earlier activation had
-            // dispatched it): keep the result to stand for the trial when it is asked for, as a recovered one does.
-            _known.TryAdd(result.Trial.Id, result);
-            return;
+            _dispatch.Returned(result.Trial.Id, out _);
+            if (!_asked.ContainsKey(result.Trial.Id))
+            {
+                // A reactivated coordinator whose search has not asked for this trial again yet (an earlier activation had
+                // dispatched it): keep the result to stand for the trial when it is asked for, as a recovered one does.
+                _known.TryAdd(result.Trial.Id, result);
+                continue;
+            }
+            accepted |= Accept(result);
         }
-        if (!Accept(result)) return;
+        // One save, one dispatch round for the whole batch.
+        if (!accepted) return;
         Advance();
         await SendStops();
-        await SaveProgress();
+        await SaveProgressIfDue();
         await Dispatch();
         await CompleteIfDone();
     }
@@ -135,7 +165,7 @@ public sealed class SweepCoordinatorGrain(
             await Task.WhenAny(_changed.Task, Task.Delay(maxWait));
             cursor = Math.Clamp(cursor, 0, _results.Count);
         }
-        int Count(TrialStatus status) => _results.Count(r => r.Outcome.Status == status);
+        int Count(TrialStatus status) => _statusCounts[(int)status];
         return new SweepProgress(
             _state,
             _search?.Total ?? 0,
@@ -143,7 +173,7 @@ public sealed class SweepCoordinatorGrain(
             Count(TrialStatus.Diverged),
             Count(TrialStatus.Failed),
             _dispatch.Running.Count,
-            _results.Skip(cursor).ToList(),
+            _results.GetRange(cursor, _results.Count - cursor),
             _results.Count,
             Count(TrialStatus.Stopped));
     }
@@ -296,17 +326,23 @@ public sealed class SweepCoordinatorGrain(
         return recorded;
     }
 
-    /// <summary>Tells the trials hyperband stopped while they train; one that already finished is cut when its result comes.</summary>
+    /// <summary>
+    /// Tells the trials hyperband stopped while they train, one call per silo for all of its trials; one that already
+    /// finished is cut when its result comes.
+    /// </summary>
     private async Task SendStops()
     {
-        var stops = _stopsToSend.ToList();
+        var bySilo = _stopsToSend
+            .Where(s => _dispatch.Running.ContainsKey(s.TrialId))
+            .GroupBy(s => _dispatch.Running[s.TrialId], s => new BandStop(s.TrialId, s.Epoch))
+            .ToList();
         _stopsToSend.Clear();
-        foreach (var (trialId, epoch) in stops)
+        await Task.WhenAll(bySilo.Select(async stops =>
         {
-            if (!_dispatch.Running.ContainsKey(trialId)) continue;
-            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trialId)).StopAtBand(epoch); }
-            catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} at band {Band} ({Error}); its result will be cut there", trialId, epoch, e.Message); }
-        }
+            var launcher = GrainFactory.GetGrain<ISiloTrialLauncherGrain>(stops.Key.ToParsableString());
+            try { await OnSilo(stops.Key, () => launcher.StopTrialsAtBands(SweepId, [.. stops])); }
+            catch (Exception e) { logger.LogWarning("Could not stop {Count} trials on {Silo} at their bands ({Error}); their results will be cut there", stops.Count(), stops.Key, e.Message); }
+        }));
     }
 
     /// <summary>Hyperband's bookkeeping refuses reports that contradict earlier ones (a bug, not a user's error): say so, go on.</summary>
@@ -324,6 +360,8 @@ public sealed class SweepCoordinatorGrain(
     {
         if (!_finished.Add(result.Trial.Id)) return false;
         _results.Add(result);
+        FinishedPages.Add(result.Trial.Id);
+        _statusCounts[(int)result.Outcome.Status]++;
         _search?.Tell(result);
         Signal();
         return true;
@@ -340,12 +378,29 @@ public sealed class SweepCoordinatorGrain(
             if (snapshot.Result is { } result) _known.TryAdd(result.Trial.Id, result);
     }
 
-    private Task SaveProgress()
+    /// <summary>
+    /// Saves finished ids when a page's worth is waiting or <see cref="ProgressSaveInterval"/> has passed. An id not saved
+    /// when the coordinator is lost costs little: its trial is dispatched again and its grain reports the result it kept.
+    /// </summary>
+    private Task SaveProgressIfDue() =>
+        FinishedPages.Unsaved >= FinishedTrialPages.PageSize || Stopwatch.GetElapsedTime(_savedAt) >= ProgressSaveInterval
+            ? SaveProgress()
+            : Task.CompletedTask;
+
+    /// <summary>New finished ids first, then the small header, and that only when it changed.</summary>
+    private async Task SaveProgress()
     {
-        progressState.State.State = _state;
-        progressState.State.FinishedTrialIds = _results.Select(r => r.Trial.Id).ToList();
-        return progressState.WriteStateAsync();
+        _savedAt = Stopwatch.GetTimestamp();
+        await FinishedPages.SaveAsync();
+        var header = progressState.State;
+        if (header.State == _state && header.FinishedPages == FinishedPages.PageCount && progressState.RecordExists) return;
+        header.State = _state;
+        header.FinishedPages = FinishedPages.PageCount;
+        await progressState.WriteStateAsync();
     }
+
+    private FinishedTrialPages FinishedPages => _finishedPages ??= new FinishedTrialPages(
+        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SiloSetup.StorageName), this.GetGrainId(), "progress-finished");
 
     private async Task CompleteIfDone()
     {
@@ -409,26 +464,50 @@ public sealed class SweepCoordinatorGrain(
         logger.LogWarning("Sweep {SweepId}: {Count} trials were on silos that left the cluster; dispatching them again", SweepId, lost.Count);
     }
 
+    /// <summary>
+    /// Hands pending trials to silos in rounds: every silo's free room is filled from the queue as the policy decides, then
+    /// each silo gets its group in one call, which starts the trials' grains there.
+    /// </summary>
     private async Task Dispatch()
     {
-        while (_state == SweepState.Running && _pending.Count > 0 && _dispatch.TryPickSilo(out var silo))
+        while (_state == SweepState.Running && _pending.Count > 0)
         {
-            var trial = _pending.Dequeue();
-            if (_finished.Contains(trial.Id)) continue;
-            _dispatch.Dispatched(trial.Id, silo);
-            try
+            var groups = new Dictionary<SiloAddress, List<TrialAssignment>>();
+            while (_pending.Count > 0 && _dispatch.TryPickSilo(out var silo))
             {
-                var grain = GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trial.Id));
-                await OnSilo(silo, () => grain.Start(new TrialAssignment(SweepId, trial, BandEpochsOf(trial))));
+                var trial = _pending.Dequeue();
+                if (_finished.Contains(trial.Id)) continue;
+                _dispatch.Dispatched(trial.Id, silo);
+                if (!groups.TryGetValue(silo, out var group)) groups[silo] = group = new();
+                group.Add(new TrialAssignment(SweepId, trial, BandEpochsOf(trial)));
             }
-            catch (Exception e)
-            {
-                logger.LogWarning("Could not start trial {TrialId} on {Silo} ({Error}); it will be dispatched again", trial.Id, silo, e.Message);
-                _dispatch.Returned(trial.Id, out _);
-                _pending.Enqueue(trial);
-                return;
-            }
+            if (groups.Count == 0) return;
+            var started = await Task.WhenAll(groups.Select(g => StartOn(g.Key, g.Value)));
+            // A silo that could not take its group is left to the next capacity refresh.
+            if (started.Contains(false)) return;
         }
+    }
+
+    /// <summary>Starts a group of trials on one silo; those that could not be started go back to the queue.</summary>
+    private async Task<bool> StartOn(SiloAddress silo, List<TrialAssignment> group)
+    {
+        IReadOnlyList<string> notStarted;
+        try
+        {
+            var launcher = GrainFactory.GetGrain<ISiloTrialLauncherGrain>(silo.ToParsableString());
+            notStarted = await OnSilo(silo, () => launcher.StartTrials(group));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not start {Count} trials on {Silo} ({Error}); they will be dispatched again", group.Count, silo, e.Message);
+            notStarted = [.. group.Select(a => a.Trial.Id)];
+        }
+        foreach (string trialId in notStarted)
+        {
+            if (!_dispatch.Returned(trialId, out _)) continue;
+            if (_state == SweepState.Running && !_finished.Contains(trialId)) _pending.Enqueue(_asked[trialId]);
+        }
+        return notStarted.Count == 0;
     }
 
     /// <summary>The band epochs a trial reaches, at which it reports its metrics; none without hyperband.</summary>

@@ -22,6 +22,7 @@ public sealed class TrialGrainState
 public sealed class TrialGrain(
     [PersistentState("trial", SiloSetup.StorageName)] IPersistentState<TrialGrainState> state,
     ITrainingService training,
+    TrialResultOutbox outbox,
     IOptions<TrainingOptions> options,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
@@ -40,8 +41,8 @@ public sealed class TrialGrain(
         if (state.State.Result is { } done)
         {
             // Already trained (a coordinator that lost track of it asks again): report, don't retrain.
-            // Not awaited: the coordinator is waiting on this call and would deadlock on its own report.
-            _ = ReportAsync(assignment.SweepId, done);
+            // Not awaited: the coordinator may be waiting on this call.
+            _ = outbox.Post(assignment.SweepId, done);
             return Task.CompletedTask;
         }
         if (_run is null)
@@ -94,9 +95,12 @@ public sealed class TrialGrain(
         activity?.SetTag("trial.id", spec.Id);
         var stopwatch = Stopwatch.StartNew();
         // Band snapshots come from the training thread; they are forwarded from this grain's own context, in order.
-        var bandReports = Channel.CreateUnbounded<BandSnapshot>(new UnboundedChannelOptions { SingleReader = true });
-        _bands = assignment.BandEpochs is { Count: > 0 } epochs ? new BandWatch(epochs, s => bandReports.Writer.TryWrite(s)) : null;
-        var forwarding = ForwardBandsAsync(assignment.SweepId, spec.Id, bandReports.Reader);
+        // Without bands (no hyperband) there is nothing to forward: no channel and no task per trial for it.
+        var bandReports = assignment.BandEpochs is { Count: > 0 }
+            ? Channel.CreateUnbounded<BandSnapshot>(new UnboundedChannelOptions { SingleReader = true })
+            : null;
+        _bands = bandReports is null ? null : new BandWatch(assignment.BandEpochs!, s => bandReports.Writer.TryWrite(s));
+        var forwarding = bandReports is null ? Task.CompletedTask : ForwardBandsAsync(assignment.SweepId, spec.Id, bandReports.Reader);
         TrainingOutcome outcome;
         TrainingRun? run = null;
         while (true)
@@ -114,7 +118,7 @@ public sealed class TrialGrain(
             catch (OperationCanceledException)
             {
                 // Stopped (an abort, this silo leaving), not failed: the trial has no result to record.
-                bandReports.Writer.TryComplete();
+                bandReports?.Writer.TryComplete();
                 await forwarding;
                 await HandBackAsync(assignment.SweepId, spec.Id, _attempts);
                 return;
@@ -134,7 +138,7 @@ public sealed class TrialGrain(
         }
 
         // Every band report reaches the coordinator before the result does.
-        bandReports.Writer.TryComplete();
+        bandReports?.Writer.TryComplete();
         await forwarding;
         var result = new TrialResult(spec, outcome, options.Value.SiloName, stopwatch.ElapsedMilliseconds, _attempts,
             (long)(run?.Trained.TotalMilliseconds ?? 0), (long)(run?.Queued.TotalMilliseconds ?? 0));
@@ -150,7 +154,8 @@ public sealed class TrialGrain(
             // The coordinator still gets the result; only a later re-ask of this trial would retrain it.
             logger.LogWarning("Could not save the result of trial {TrialId} ({Error})", spec.Id, e.Message);
         }
-        await ReportAsync(assignment.SweepId, result);
+        // With the silo's other results, in a batch; the outbox retries, and this trial keeps its result either way.
+        await outbox.Post(assignment.SweepId, result);
     }
 
     /// <summary>Hands each band snapshot's metrics to the coordinator, which decides whether the trial goes on.</summary>
@@ -196,9 +201,6 @@ public sealed class TrialGrain(
         counter.Add(1);
         SweepTelemetry.TrialDuration.Record(result.DurationMs);
     }
-
-    private Task ReportAsync(string sweepId, TrialResult result) =>
-        CallCoordinatorAsync(sweepId, result.Trial.Id, "Reporting", c => c.ReportResult(result));
 
     /// <summary>A call the sweep must not miss: retried with growing pauses (a coordinator busy re-dispatching while
     /// silos leave can let a message expire), then given up with a warning.</summary>

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using TinyNet.Sweeps.Grains;
 
 namespace TinyNet.Sweeps.Hosting;
@@ -19,7 +21,8 @@ public sealed record EmbeddedClusterOptions
 }
 
 /// <summary>
-/// A whole Orleans cluster inside this process: localhost clustering, in-memory grain state, N silos.
+/// A whole Orleans cluster inside this process: localhost clustering, in-memory grain state shared by its silos
+/// (<see cref="InProcessGrainStorage"/>), N silos.
 /// Nothing to install or start by hand.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
@@ -40,6 +43,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         int workers = options.WorkersPerSilo ?? Math.Max(1, Environment.ProcessorCount / options.Silos);
         string clusterId = $"embedded-{Guid.NewGuid():N}";
         var silos = new List<IHost>();
+        var states = new InProcessGrainStorage.Table();
         IPEndPoint? primary = null;
         try
         {
@@ -56,7 +60,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 builder.UseOrleans(silo => silo
                     .UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "tinynet-sweeps", clusterId: clusterId)
                     .Configure<SiloOptions>(o => o.SiloName = name)
-                    .AddMemoryGrainStorage(SiloSetup.StorageName)
+                    .ConfigureServices(services => services.AddGrainStorage(SiloSetup.StorageName,
+                        (sp, _) => new InProcessGrainStorage(states, sp.GetRequiredService<IGrainStorageSerializer>())))
                     .UseInMemoryReminderService()
                     .AddTinyNetSweeps(o => { o.Workers = workers; o.SiloName = name; }));
                 var host = builder.Build();

@@ -11,23 +11,41 @@ public static class SweepFollower
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long results gather after a poll that brought some: a call and a write per batch of results rather than per
+    /// result when trials finish fast, and still a live view (at most this late).
+    /// </summary>
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
     /// Hands every result of the sweep from <paramref name="firstCursor"/> on to <paramref name="onResult"/>, in the order the
     /// coordinator recorded them. Returns true when the sweep is over, false when <paramref name="cancellationToken"/>
     /// fired first (the sweep itself goes on).
     /// </summary>
-    public static async Task<bool> FollowAsync(
+    public static Task<bool> FollowAsync(
         ISweepCoordinatorGrain coordinator, Action<TrialResult> onResult, IProgress<SweepProgress>? progress,
+        CancellationToken cancellationToken, int firstCursor = 0) =>
+        FollowAsync(coordinator, (IReadOnlyList<TrialResult> results) => { foreach (var result in results) onResult(result); },
+            progress, cancellationToken, firstCursor);
+
+    /// <summary>As above, with the results each progress call brought in one batch (for one write of many records).</summary>
+    public static async Task<bool> FollowAsync(
+        ISweepCoordinatorGrain coordinator, Action<IReadOnlyList<TrialResult>> onResults, IProgress<SweepProgress>? progress,
         CancellationToken cancellationToken, int firstCursor = 0)
     {
         int cursor = firstCursor;
         while (true)
         {
             var current = await coordinator.GetProgress(cursor, LongPoll);
-            foreach (var result in current.NewResults) onResult(result);
+            if (current.NewResults.Count > 0) onResults(current.NewResults);
             cursor = current.Cursor;
             progress?.Report(current);
             if (current.IsOver) return true;
             if (cancellationToken.IsCancellationRequested) return false;
+            if (current.NewResults.Count > 0)
+            {
+                try { await Task.Delay(GatherWindow, cancellationToken); }
+                catch (OperationCanceledException) { return false; }
+            }
         }
     }
 

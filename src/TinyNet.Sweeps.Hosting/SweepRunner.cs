@@ -11,7 +11,7 @@ public sealed record SweepRunOutcome(string SweepId, SweepRanking Ranking, int R
 
 /// <summary>
 /// Client side of a sweep: resumes from the results already in the output folder, hands the rest to a
-/// coordinator grain, appends each result to trials.jsonl as it arrives and writes the ranking at the end.
+/// coordinator grain, appends the results to trials.jsonl as they arrive (each batch in one write) and writes the ranking at the end.
 /// </summary>
 public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logger)
 {
@@ -38,14 +38,12 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
         bool stopped = false;
         using (var log = TrialLog.OpenForAppend(output))
         {
-            void OnResult(TrialResult result)
+            void OnResult(IReadOnlyList<TrialResult> results)
             {
-                if (inFile.Contains(result.Trial.Id)) reused++;
-                else
-                {
-                    log.Append(result);
-                    ran++;
-                }
+                var fresh = results.Where(r => !inFile.Contains(r.Trial.Id)).ToList();
+                log.Append(fresh);
+                reused += results.Count - fresh.Count;
+                ran += fresh.Count;
             }
             try
             {

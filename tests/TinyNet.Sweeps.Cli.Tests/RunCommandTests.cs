@@ -225,6 +225,32 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Benchmark_engine_in_its_short_form_prints_the_plain_loop_and_each_K()
+    {
+        // Only that the command runs and reports each figure; the figures themselves are the README's.
+        var r = await Cli.Run("benchmark", "engine", "--epochs", "5", "--lanes", "1,3", "--seconds", "1", "--reps", "1");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("plain C# loop", r.Output);
+        Assert.Contains("K = 1 (one trial at a time)", r.Output);
+        Assert.Contains("K = 3", r.Output);
+        Assert.Contains("Memory of one group of K = 3", r.Output);
+        Assert.Contains("Drawing the batches", r.Output);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1,2000")]
+    [InlineData("four")]
+    public async Task Benchmark_engine_refuses_a_lane_count_out_of_range(string lanes)
+    {
+        var r = await Cli.Run("benchmark", "engine", "--lanes", lanes);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("--lanes takes lane counts from 1 to 1024", r.Error);
+    }
+
+    [Fact]
     public async Task Run_on_an_invalid_file_exits_2_and_creates_no_output_folder()
     {
         string path = _temp.Write("invalid.yaml", "name: invalid\nparamters:\n  activation: {values: [relu]}\n");

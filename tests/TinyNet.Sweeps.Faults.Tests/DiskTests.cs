@@ -1,3 +1,5 @@
+using TinyNet.Sweeps.Domain.Export;
+using TinyNet.Sweeps.Domain.Trials;
 using Xunit.Abstractions;
 
 namespace TinyNet.Sweeps.Faults.Tests;
@@ -42,6 +44,41 @@ public sealed class DiskTests(ITestOutputHelper output) : IDisposable
         CliProcess.AssertWholeRecords(outDir);
         Assert.Equal(24, CliProcess.RecordLines(outDir).Length);
     }
+
+    [Fact]
+    public void A_batch_that_does_not_fit_on_the_disk_saves_the_records_that_fit_and_the_file_ends_on_a_whole_record()
+    {
+        using var disk = Tmpfs.Mount("64k");
+        string outDir = Path.Combine(disk.Path, "out");
+        int written = 0;
+        void FillTheDisk()
+        {
+            using var folder = ResultsFolderLock.Acquire(outDir, "DiskTests");
+            using var log = TrialLog.OpenForAppend(folder);
+            // Batches of about 8 KB each: one of them will not fit in 64 KB.
+            for (int batch = 0; ; batch++)
+            {
+                var results = Enumerable.Range(0, 8).Select(i => BigResult($"t{batch}-{i}")).ToList();
+                log.Append(results);
+                written += results.Count;
+            }
+        }
+        var error = Assert.Throws<ResultsWriteException>(FillTheDisk);
+
+        Assert.Contains("No space left on device", error.Message);
+        CliProcess.AssertWholeRecords(outDir);
+        int saved = CliProcess.RecordLines(outDir).Length;
+        // Every earlier batch, and of the one that did not fit, the records that did.
+        Assert.InRange(saved, written, written + 7);
+        Assert.Contains($"The {saved} trials written by this run before it are saved whole", error.Message);
+    }
+
+    /// <summary>A result of about 1 KB in trials.jsonl.</summary>
+    private static TrialResult BigResult(string id) => new(
+        new TrialSpec(id, "cfg", 0, new TrialConfig(), 0),
+        new TrainingOutcome(TrialStatus.Completed, [.. Enumerable.Range(0, 40).Select(i => 1.0 / (i + 3))],
+            new TrialMetrics(0.1, 0.2, 0.9, 0.3, 0.05, 0.8, 0.6)),
+        "silo-1", 10, 1);
 
     [Fact]
     public async Task Output_folders_that_cannot_be_written_are_refused_with_exit_2_before_anything_starts()

@@ -5,8 +5,8 @@ using TinyNet.Sweeps.Domain.Trials;
 namespace TinyNet.Sweeps.Domain.Export;
 
 /// <summary>
-/// trials.jsonl: one line per finished trial, appended and flushed as each trial finishes so that an
-/// interrupted sweep loses nothing it computed. The file always ends on a whole record: a line that cannot be
+/// trials.jsonl: one line per finished trial, appended and flushed as trials finish (a batch of them in one write) so
+/// that an interrupted sweep loses nothing it computed. The file always ends on a whole record: a line that cannot be
 /// written in full (a full disk) is cut off again before the error is raised.
 /// </summary>
 public sealed class TrialLog : IDisposable
@@ -55,20 +55,47 @@ public sealed class TrialLog : IDisposable
 
     /// <exception cref="ResultsWriteException">The record could not be written whole; the file still ends on the record before it.</exception>
     /// <param name="label">The configuration's label; by default the trial's own.</param>
-    public void Append(TrialResult result, string? label = null) => Write(Encoding.UTF8.GetBytes(Line(result, label) + "\n"));
+    public void Append(TrialResult result, string? label = null) => Write(Encoding.UTF8.GetBytes(Line(result, label) + "\n"), 1);
+
+    /// <summary>
+    /// Appends whole records, each with its trial's own label, in one write: one system call for a batch of trials. When
+    /// the batch does not fit (a full disk), it is cut off and its records are appended one by one, as many as fit.
+    /// </summary>
+    /// <exception cref="ResultsWriteException">A record could not be written whole; the file still ends on the record before it.</exception>
+    public void Append(IReadOnlyCollection<TrialResult> results)
+    {
+        if (results.Count == 0) return;
+        using var buffer = new MemoryStream();
+        var ends = new List<int>(results.Count);
+        foreach (var result in results)
+        {
+            JsonSerializer.Serialize(buffer, TrialRecord.From(result, null), SweepJson.Options);
+            buffer.WriteByte((byte)'\n');
+            ends.Add((int)buffer.Length);
+        }
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        try
+        {
+            Write(bytes, results.Count);
+        }
+        catch (ResultsWriteException) when (results.Count > 1)
+        {
+            for (int i = 0, start = 0; i < ends.Count; start = ends[i], i++) Write(bytes[start..ends[i]], 1);
+        }
+    }
 
     public void Dispose() => _stream.Dispose();
 
     private static string Line(TrialResult result, string? label) => JsonSerializer.Serialize(TrialRecord.From(result, label), SweepJson.Options);
 
-    private void Write(byte[] bytes)
+    private void Write(ReadOnlySpan<byte> bytes, int records)
     {
         try
         {
             _stream.Write(bytes);
             _stream.Flush();
             _length += bytes.Length;
-            _appended++;
+            _appended += records;
         }
         catch (IOException e)
         {

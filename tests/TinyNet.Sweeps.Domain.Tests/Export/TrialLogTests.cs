@@ -168,6 +168,28 @@ public sealed class TrialLogTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_is_appended_as_whole_records_in_order_each_with_its_own_label()
+    {
+        TrialResult[] batch = [Labeled(FullCompleted(), "relu-adam-mixed"), DivergedResult(), Labeled(FailedResult(), "failing")];
+        using (var log = TrialLog.OpenForAppend(Folder))
+        {
+            log.Append(DivergedResult() with { Trial = DivergedResult().Trial with { Id = "1111111111-s0", ConfigKey = "1111111111" } }, null);
+            log.Append(batch);
+            log.Append(Array.Empty<TrialResult>());
+        }
+
+        var contents = TrialLog.Read(_dir);
+
+        Assert.Empty(contents.Problems);
+        string[] lines = File.ReadAllLines(LogPath);
+        Assert.Equal(4, lines.Length);
+        Assert.Equal('\n', (char)File.ReadAllBytes(LogPath)[^1]);
+        // One write of the batch gives the same lines as appending its records one by one.
+        Assert.Equal(batch.Select(r => JsonSerializer.Serialize(TrialRecord.From(r, null), SweepJson.Options)), lines[1..]);
+        for (int i = 0; i < batch.Length; i++) AssertSameResult(batch[i], contents.Entries[i + 1].Result);
+    }
+
+    [Fact]
     public void Reopening_appends_after_existing_lines()
     {
         using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FullCompleted(), null);

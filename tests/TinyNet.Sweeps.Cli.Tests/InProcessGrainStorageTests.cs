@@ -1,0 +1,67 @@
+using Orleans.Runtime;
+using Orleans.Storage;
+using TinyNet.Sweeps.Hosting;
+
+namespace TinyNet.Sweeps.Cli.Tests;
+
+/// <summary>The embedded cluster's grain state: one table for every silo of the process, ETags checked as a store does.</summary>
+public sealed class InProcessGrainStorageTests
+{
+    private sealed class JsonStates : IGrainStorageSerializer
+    {
+        public BinaryData Serialize<T>(T? input) => BinaryData.FromObjectAsJson(input);
+        public T Deserialize<T>(BinaryData input) => input.ToObjectFromJson<T>()!;
+    }
+
+    public sealed class Counter
+    {
+        public List<int> Values { get; set; } = new();
+    }
+
+    private static readonly GrainId Grain = GrainId.Create("test", "one");
+
+    [Fact]
+    public async Task A_state_written_by_one_silo_is_read_by_another_as_a_copy_of_its_own()
+    {
+        var table = new InProcessGrainStorage.Table();
+        var silo1 = new InProcessGrainStorage(table, new JsonStates());
+        var silo2 = new InProcessGrainStorage(table, new JsonStates());
+
+        var missing = new GrainState<Counter>(new Counter());
+        await silo2.ReadStateAsync("s", Grain, missing);
+        Assert.False(missing.RecordExists);
+        Assert.Null(missing.ETag);
+
+        var written = new GrainState<Counter>(new Counter { Values = [1, 2] });
+        await silo1.WriteStateAsync("s", Grain, written);
+        written.State!.Values.Add(3); // changing the grain's object afterwards changes nothing stored
+
+        var read = new GrainState<Counter>(new Counter());
+        await silo2.ReadStateAsync("s", Grain, read);
+        Assert.True(read.RecordExists);
+        Assert.Equal([1, 2], read.State!.Values);
+        Assert.Equal(written.ETag, read.ETag);
+
+        var other = new GrainState<Counter>(new Counter());
+        await silo2.ReadStateAsync("another state", Grain, other);
+        Assert.False(other.RecordExists);
+    }
+
+    [Fact]
+    public async Task A_write_with_a_stale_ETag_is_refused_and_a_clear_removes_the_state()
+    {
+        var storage = new InProcessGrainStorage(new InProcessGrainStorage.Table(), new JsonStates());
+        var first = new GrainState<Counter>(new Counter { Values = [1] });
+        await storage.WriteStateAsync("s", Grain, first);
+        var stale = new GrainState<Counter>(new Counter { Values = [9] }) { ETag = null };
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("s", Grain, stale));
+        first.State!.Values.Add(2);
+        await storage.WriteStateAsync("s", Grain, first); // the holder of the current ETag writes on
+
+        await storage.ClearStateAsync("s", Grain, first);
+        var read = new GrainState<Counter>(new Counter());
+        await storage.ReadStateAsync("s", Grain, read);
+        Assert.False(read.RecordExists);
+    }
+}
