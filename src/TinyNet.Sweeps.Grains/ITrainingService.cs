@@ -17,5 +17,6 @@ public interface ITrainingService
 
     /// <summary>Trains one trial off the Orleans scheduler; completes when the trial has finished.</summary>
     /// <param name="bands">Hyperband's band epochs and stop requests, when the sweep has early termination.</param>
-    Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null);
+    /// <param name="order">The trial's place in its sweep: of the trials waiting, lower ones train first.</param>
+    Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null, int order = 0);
 }

@@ -29,6 +29,9 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
     /// </summary>
     public const int LanesPerGroup = 128;
 
+    /// <summary>How long an idle worker, woken by a trial, waits for the trials handed over with it.</summary>
+    private const int LingerMilliseconds = 5;
+
     private readonly ITrialTrainer _trainer;
     private readonly ILaneTrainer? _lanes;
     private readonly ILogger<TrainingWorkerPool> _logger;
@@ -57,14 +60,15 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public int WorkerCount { get; }
 
-    public Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null)
+    public Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null,
+        int order = 0)
     {
         // A configuration no trainer can train fails alone, before it could share a group.
         try { LaneTrainer.Validate(config); }
         catch (ArgumentException e) { return Task.FromException<TrainingRun>(e); }
 
         var item = new WorkItem(config, seed, bands, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
-            Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
+            Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default, order);
         lock (_gate)
         {
             if (_closed)
@@ -72,7 +76,11 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
                 item.Dispose();
                 throw new OperationCanceledException("The silo's trainer is shutting down.");
             }
-            _queue.AddLast(item);
+            // In the sweep's order: trials handed over together start in the order they were dispatched.
+            var after = _queue.Last;
+            while (after is not null && after.Value.Order > order) after = after.Previous;
+            if (after is null) _queue.AddFirst(item);
+            else _queue.AddAfter(after, item);
             Monitor.Pulse(_gate);
         }
         return item.Completion.Task;
@@ -107,6 +115,11 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
                 if (_closed) return null;
                 _idleWorkers++;
                 Monitor.Wait(_gate);
+                // Woken by the first of trials handed over together: let the rest land, so the group is whole and
+                // the sweep's first trial leads it (not whichever grain happened to call first).
+                long lingerUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * LingerMilliseconds / 1000;
+                for (long left; !_closed && (left = lingerUntil - Stopwatch.GetTimestamp()) > 0;)
+                    Monitor.Wait(_gate, TimeSpan.FromTicks(Math.Max(1, left * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
                 _idleWorkers--;
             }
         }
@@ -207,9 +220,9 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         private readonly CancellationTokenSource _stop;
         private readonly CancellationTokenRegistration _endWhenStopped;
 
-        public WorkItem(TrialConfig config, int seed, BandWatch? bands, CancellationTokenSource stop, long queued, ActivityContext parent)
+        public WorkItem(TrialConfig config, int seed, BandWatch? bands, CancellationTokenSource stop, long queued, ActivityContext parent, int order)
         {
-            (Config, Seed, Bands, _stop, Queued, Parent) = (config, seed, bands, stop, queued, parent);
+            (Config, Seed, Bands, _stop, Queued, Parent, Order) = (config, seed, bands, stop, queued, parent, order);
             // A trial still queued when it is stopped ends at once; one in training ends at its next epoch.
             _endWhenStopped = stop.Token.Register(() => Completion.TrySetCanceled(stop.Token));
         }
@@ -218,6 +231,8 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         public int Seed { get; }
         public BandWatch? Bands { get; }
         public long Queued { get; }
+        /// <summary>The trial's place in its sweep: lower trains first.</summary>
+        public int Order { get; }
         public ActivityContext Parent { get; }
         public CancellationToken CancellationToken => _stop.Token;
         public TaskCompletionSource<TrainingRun> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -64,6 +64,24 @@ public sealed class TrainingWorkerPoolTests
     }
 
     [Fact]
+    public async Task Trials_handed_over_together_start_in_the_sweeps_order()
+    {
+        var trainer = new RecordingTrainer();
+        using var pool = Pool(trainer, workers: 1);
+        // Arriving together, the sweep's last trial first: the idle worker lets the rest land, then the first leads.
+        var tasks = new[]
+        {
+            pool.TrainAsync(new TrialConfig { HiddenUnits = 9 }, 2, order: 2),
+            pool.TrainAsync(new TrialConfig(), 0, order: 0),
+            pool.TrainAsync(new TrialConfig(), 1, order: 1),
+        };
+        trainer.Release.Release(2);
+        await Task.WhenAll(tasks);
+
+        Assert.Equal([[0, 1], [2]], trainer.Groups.ToArray());
+    }
+
+    [Fact]
     public async Task Idle_workers_get_a_fair_share_of_a_shape()
     {
         var trainer = new RecordingTrainer();
