@@ -33,14 +33,9 @@ public sealed class Xoshiro256
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ulong NextUInt64()
     {
-        ulong result = unchecked(ulong.RotateLeft(_s1 * 5, 7) * 9);
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        var state = Borrow();
+        ulong result = state.Next();
+        Return(state);
         return result;
     }
 
@@ -50,19 +45,9 @@ public sealed class Xoshiro256
     /// </summary>
     public void NextUInt64s(Span<ulong> destination)
     {
-        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = unchecked(ulong.RotateLeft(s1 * 5, 7) * 9);
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = ulong.RotateLeft(s3, 45);
-        }
-        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+        var state = Borrow();
+        for (int i = 0; i < destination.Length; i++) destination[i] = state.Next();
+        Return(state);
     }
 
     /// <summary>
