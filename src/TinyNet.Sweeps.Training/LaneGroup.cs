@@ -123,8 +123,8 @@ internal sealed class LaneGroup : IDisposable
         var outcomes = new Dictionary<Lane, TrainingOutcome>();
         if (lanes.Count == 0) return outcomes;
         using var scope = NewDisposeScope();
-        var rows = lanes.Select(l => (long)_lanes.IndexOf(l)).ToArray();
-        var weights = _network.ExportWeights();
+        var evaluated = lanes.ToHashSet();
+        var rows = Enumerable.Range(0, _lanes.Count).Where(k => evaluated.Contains(_lanes[k])).Select(k => (long)k).ToArray();
         var inputs = EvaluationInputs.Tensor;
         // Lanes in chunks, so that the [lanes, examples, hidden, 4] product stays within a few tens of MiB.
         int chunk = (int)Math.Clamp((8L << 20) / (EvaluationInputs.Count * _key.HiddenUnits * 4L), 1, rows.Length);
@@ -133,7 +133,10 @@ internal sealed class LaneGroup : IDisposable
             using var chunkScope = NewDisposeScope();
             var selected = rows[start..Math.Min(rows.Length, start + chunk)];
             using var index = tensor(selected);
-            float[] outputs = _network.Evaluate(inputs, _network.Parameters.index_select(0, index)).data<float>().ToArray();
+            // Only these lanes' weights leave libtorch, for their outputs and their results.
+            var weightsOfChunk = _network.Parameters.index_select(0, index);
+            float[] outputs = _network.Evaluate(inputs, weightsOfChunk).data<float>().ToArray();
+            var weights = _network.ExportWeights(weightsOfChunk);
             int examples = EvaluationInputs.Count;
             for (int j = 0; j < selected.Length; j++)
             {
@@ -146,7 +149,7 @@ internal sealed class LaneGroup : IDisposable
                 var stressOutputs = new OutputPairs(pairs[(EvalSet.Size * 2)..]);
                 var metrics = TrialEvaluation.Compute(_key.Loss, lane.History[^1], evalOutputs, new OutputPairs(EvalSet.Batch.Targets), stressOutputs);
                 outcomes[lane] = new TrainingOutcome(TrialStatus.Completed, lane.History, metrics,
-                    TrialEvaluation.StressResults(stressOutputs), weights[selected[j]]);
+                    TrialEvaluation.StressResults(stressOutputs), weights[j]);
             }
         }
         return outcomes;

@@ -138,10 +138,11 @@ internal sealed class LaneNetwork : IDisposable
     public void KeepLanes(Tensor keep) => Replace(Parameters.index_select(0, keep));
 
     /// <summary>Each lane's weights, as a trial's result exports them.</summary>
-    public NetworkWeights[] ExportWeights()
+    /// <param name="flatWeights">[lanes, P]: all of <see cref="Parameters"/>, or a selection of its rows.</param>
+    public NetworkWeights[] ExportWeights(Tensor flatWeights)
     {
-        int lanes = (int)Lanes, count = ParameterCount(_hidden), h = _hidden;
-        float[] flat = Parameters.data<float>().ToArray();
+        int lanes = (int)flatWeights.shape[0], count = ParameterCount(_hidden), h = _hidden;
+        float[] flat = flatWeights.data<float>().ToArray();
         return Enumerable.Range(0, lanes).Select(k =>
         {
             int at = k * count;
