@@ -54,8 +54,11 @@ internal sealed class PlainLoopTrainer
         // SGD's momentum buffer, or Adam's first and second moments.
         _slow = new float[parameterCount];
         _fast = new float[parameterCount];
+        // Pixels by example (pixel k of example n at [k * count + n]), drawn as the engine draws them, so the two differ
+        // only in the network's arithmetic. Every batch alternates a horizontal example (1, 0) and a vertical one (0, 1).
         _inputs = new float[_count * 4];
         _targets = new float[_count * 2];
+        for (int n = 0; n < _count; n++) _targets[n * 2 + n % 2] = 1f;
         _h = new float[_count * _hidden];
         _outputs = new float[_count * 2];
         _dz2 = new float[_count * 2];
@@ -71,7 +74,7 @@ internal sealed class PlainLoopTrainer
         bool diverged = false;
         for (int epoch = 0; epoch < _config.Epochs && !diverged; epoch++)
         {
-            batches.FillMixed(_inputs, _targets, _config.BatchSize, _config.CleanRatio, _config.NoiseLevel);
+            batches.FillMixedByPixel(_inputs, _config.BatchSize, _config.CleanRatio, _config.NoiseLevel);
             Forward();
             double loss = LossAndOutputGradient();
             if (!double.IsFinite(loss))
@@ -102,13 +105,13 @@ internal sealed class PlainLoopTrainer
     {
         var (p, x, hs, outputs) = (_parameters, _inputs, _h, _outputs);
         var activation = _config.Activation;
-        int hidden = _hidden, b1 = _b1, w2 = _w2, b2 = _b2;
-        for (int n = 0; n < _count; n++)
+        int hidden = _hidden, b1 = _b1, w2 = _w2, b2 = _b2, count = _count;
+        for (int n = 0; n < count; n++)
         {
             for (int j = 0; j < hidden; j++)
             {
                 float z = p[b1 + j];
-                for (int k = 0; k < 4; k++) z += x[n * 4 + k] * p[j * 4 + k];
+                for (int k = 0; k < 4; k++) z += x[k * count + n] * p[j * 4 + k];
                 hs[n * hidden + j] = activation switch
                 {
                     Activation.Sigmoid => Sigmoid(z),
@@ -159,9 +162,9 @@ internal sealed class PlainLoopTrainer
     {
         var (p, g, x, hs, dz2s) = (_parameters, _gradients, _inputs, _h, _dz2);
         var activation = _config.Activation;
-        int hidden = _hidden, b1 = _b1, w2 = _w2, b2 = _b2;
+        int hidden = _hidden, b1 = _b1, w2 = _w2, b2 = _b2, count = _count;
         Array.Clear(g);
-        for (int n = 0; n < _count; n++)
+        for (int n = 0; n < count; n++)
         {
             float dz2a = dz2s[n * 2], dz2b = dz2s[n * 2 + 1];
             for (int j = 0; j < hidden; j++)
@@ -178,7 +181,7 @@ internal sealed class PlainLoopTrainer
                     _ => dh * (1 - h * h),
                 };
                 g[b1 + j] += dz1;
-                for (int k = 0; k < 4; k++) g[j * 4 + k] += dz1 * x[n * 4 + k];
+                for (int k = 0; k < 4; k++) g[j * 4 + k] += dz1 * x[k * count + n];
             }
             g[b2] += dz2a;
             g[b2 + 1] += dz2b;

@@ -115,7 +115,10 @@ public sealed class BatchGenerator(Xoshiro256 rng)
     /// draw by draw, each pixel's place gets its noise draw's top 24 bits and, above them, its base (0 or 1) as an int;
     /// then whole rows become pixels with the scalar code's float operations in its order (no FMA), so the values are
     /// identical. Unchecked refs: the caller has checked that the rows hold the examples.
+    /// Optimised from its first call: a sweep's first seconds would otherwise draw every batch through tier-0 code
+    /// (no inlining of the generator), about ten times slower, while the cluster's start-up keeps the JIT busy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void FillPairsByPixel(ref float rows, int count, int firstExample, int pairs, double noiseLevel)
     {
         ref int row0 = ref Unsafe.As<float, int>(ref Unsafe.Add(ref rows, firstExample));
@@ -151,6 +154,7 @@ public sealed class BatchGenerator(Xoshiro256 rng)
     static int Top24(ulong draw) => (int)(draw >> 40);
 
     /// <summary>Turns a row's base-and-noise-bits ints (in place) into pixels, as <see cref="Pixel"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void PixelsOfRow(ref float row, int length, float level, float half)
     {
         ref int bits = ref Unsafe.As<float, int>(ref row);

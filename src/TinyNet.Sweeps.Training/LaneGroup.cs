@@ -21,7 +21,6 @@ internal sealed class LaneGroup : IDisposable
     readonly LaneOptimizer _optimizer;
     readonly int _count;
     readonly Tensor _targets, _oneMinusTargets;
-    float[] _inputBuffer = [];
     Tensor? _inputs, _wideInputs;
 
     readonly Action<int, TrainingOutcome?>? _onLeave;
@@ -95,24 +94,23 @@ internal sealed class LaneGroup : IDisposable
     float[] TrainEpoch()
     {
         int lanes = _lanes.Count, laneSize = _count * 4;
-        if (_inputBuffer.Length != lanes * laneSize)
+        if (_inputs is null || _inputs.shape[0] != lanes)
         {
-            _inputBuffer = new float[lanes * laneSize];
             _inputs?.Dispose();
             _wideInputs?.Dispose();
             _inputs = NativeBuffers.Empty(lanes, 4, _count).DetachFromDisposeScope();
             _wideInputs = _inputs.unsqueeze(1).DetachFromDisposeScope();
         }
+        // Drawn straight into libtorch's buffer, in the pixels-by-example layout: no scratch batch, no copy.
+        var inputs = NativeBuffers.Values(_inputs);
         for (int k = 0; k < lanes; k++)
         {
             var config = _lanes[k].Request.Config;
-            // Drawn straight in the pixels-by-example layout: no scratch batch, no transposition.
-            _lanes[k].Data.FillMixedByPixel(_inputBuffer.AsSpan(k * laneSize, laneSize), config.BatchSize, config.CleanRatio, config.NoiseLevel);
+            _lanes[k].Data.FillMixedByPixel(inputs.Slice(k * laneSize, laneSize), config.BatchSize, config.CleanRatio, config.NoiseLevel);
         }
-        NativeBuffers.Write(_inputs!, _inputBuffer);
 
         var loss = _network.LossAndGradients(_wideInputs!, _targets, _oneMinusTargets);
-        float[] losses = loss.data<float>().ToArray();
+        float[] losses = NativeBuffers.Read(loss);
         _optimizer.Step(_network.Parameters, _network.Gradients);
         return losses;
     }
@@ -135,7 +133,7 @@ internal sealed class LaneGroup : IDisposable
             using var index = tensor(selected);
             // Only these lanes' weights leave libtorch, for their outputs and their results.
             var weightsOfChunk = _network.Parameters.index_select(0, index);
-            float[] outputs = _network.Evaluate(inputs, weightsOfChunk).data<float>().ToArray();
+            float[] outputs = NativeBuffers.Read(_network.Evaluate(inputs, weightsOfChunk));
             var weights = _network.ExportWeights(weightsOfChunk);
             int examples = EvaluationInputs.Count;
             for (int j = 0; j < selected.Length; j++)
@@ -145,7 +143,7 @@ internal sealed class LaneGroup : IDisposable
                 var laneRows = outputs.AsSpan(j * examples * 2, examples * 2);
                 var pairs = new float[examples * 2];
                 for (int i = 0; i < examples; i++) (pairs[2 * i], pairs[2 * i + 1]) = (laneRows[i], laneRows[examples + i]);
-                var evalOutputs = new OutputPairs(pairs[..(EvalSet.Size * 2)]);
+                var evalOutputs = new OutputPairs(new ArraySegment<float>(pairs, 0, EvalSet.Size * 2));
                 var stressOutputs = new OutputPairs(pairs[(EvalSet.Size * 2)..]);
                 var metrics = TrialEvaluation.Compute(_key.Loss, lane.History[^1], evalOutputs, new OutputPairs(EvalSet.Batch.Targets), stressOutputs);
                 outcomes[lane] = new TrainingOutcome(TrialStatus.Completed, lane.History, metrics,

@@ -142,7 +142,7 @@ internal sealed class LaneNetwork : IDisposable
     public NetworkWeights[] ExportWeights(Tensor flatWeights)
     {
         int lanes = (int)flatWeights.shape[0], count = ParameterCount(_hidden), h = _hidden;
-        float[] flat = flatWeights.data<float>().ToArray();
+        float[] flat = NativeBuffers.Read(flatWeights);
         return Enumerable.Range(0, lanes).Select(k =>
         {
             int at = k * count;
