@@ -126,6 +126,9 @@ internal sealed class LaneGroup : IDisposable
         var inputs = EvaluationInputs.Tensor;
         // Lanes in chunks, so that the [lanes, examples, hidden, 4] product stays within a few tens of MiB.
         int chunk = (int)Math.Clamp((8L << 20) / (EvaluationInputs.Count * _key.HiddenUnits * 4L), 1, rows.Length);
+        int examples = EvaluationInputs.Count;
+        // One lane's outputs as pairs (h0, v0, h1, v1, …), a buffer for every lane in turn: the metrics keep none of it.
+        var pairs = new float[examples * 2];
         for (int start = 0; start < rows.Length; start += chunk)
         {
             using var chunkScope = NewDisposeScope();
@@ -133,18 +136,17 @@ internal sealed class LaneGroup : IDisposable
             using var index = tensor(selected);
             // Only these lanes' weights leave libtorch, for their outputs and their results.
             var weightsOfChunk = _network.Parameters.index_select(0, index);
-            float[] outputs = NativeBuffers.Read(_network.Evaluate(inputs, weightsOfChunk));
+            using var outputTensor = _network.Evaluate(inputs, weightsOfChunk);
+            var outputs = NativeBuffers.Values(outputTensor);
             var weights = _network.ExportWeights(weightsOfChunk);
-            int examples = EvaluationInputs.Count;
             for (int j = 0; j < selected.Length; j++)
             {
                 var lane = _lanes[(int)selected[j]];
-                // [2, n] (the H row, the V row) → pairs (h0, v0, h1, v1, …).
-                var laneRows = outputs.AsSpan(j * examples * 2, examples * 2);
-                var pairs = new float[examples * 2];
+                // [2, n] (the H row, the V row) → pairs.
+                var laneRows = outputs.Slice(j * examples * 2, examples * 2);
                 for (int i = 0; i < examples; i++) (pairs[2 * i], pairs[2 * i + 1]) = (laneRows[i], laneRows[examples + i]);
-                var evalOutputs = new OutputPairs(new ArraySegment<float>(pairs, 0, EvalSet.Size * 2));
-                var stressOutputs = new OutputPairs(pairs[(EvalSet.Size * 2)..]);
+                var evalOutputs = new OutputPairs(pairs, 0, EvalSet.Size * 2);
+                var stressOutputs = new OutputPairs(pairs, EvalSet.Size * 2, pairs.Length - EvalSet.Size * 2);
                 var metrics = TrialEvaluation.Compute(_key.Loss, lane.History[^1], evalOutputs, new OutputPairs(EvalSet.Batch.Targets), stressOutputs);
                 outcomes[lane] = new TrainingOutcome(TrialStatus.Completed, lane.History, metrics,
                     TrialEvaluation.StressResults(stressOutputs), weights[j]);

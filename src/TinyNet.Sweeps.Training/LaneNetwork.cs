@@ -150,7 +150,12 @@ internal sealed class LaneNetwork : IDisposable
         }).ToArray();
     }
 
-    static double[] Slice(float[] flat, int at, int size) => flat.AsSpan(at, size).ToArray().Select(v => (double)v).ToArray();
+    static double[] Slice(float[] flat, int at, int size)
+    {
+        var values = new double[size];
+        for (int i = 0; i < size; i++) values[i] = flat[at + i];
+        return values;
+    }
 
     static IReadOnlyList<IReadOnlyList<double>> Rows(float[] flat, int at, int rows, int columns) =>
         Enumerable.Range(0, rows).Select(r => (IReadOnlyList<double>)Slice(flat, at + r * columns, columns)).ToArray();

@@ -2,10 +2,26 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Domain.Evaluation;
 
-/// <summary>Model outputs (H, V) for a set of examples, row-major: <c>[h0, v0, h1, v1, ...]</c>.</summary>
-public readonly record struct OutputPairs(IReadOnlyList<float> Values)
+/// <summary>
+/// Model outputs (H, V) for a set of examples, row-major: <c>[h0, v0, h1, v1, ...]</c>, in a part of an array (the
+/// metrics run over thousands of outputs for every trial, so they read a span, not a list through an interface).
+/// </summary>
+public readonly struct OutputPairs
 {
-    public int Count => Values.Count / 2;
+    private readonly float[] _array;
+    private readonly int _start, _length;
+
+    public OutputPairs(float[] values) : this(values, 0, values.Length) { }
+
+    public OutputPairs(float[] array, int start, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, array.Length - start);
+        (_array, _start, _length) = (array, start, length);
+    }
+
+    public ReadOnlySpan<float> Values => _array.AsSpan(_start, _length);
+    public int Count => _length / 2;
     public double H(int i) => Values[2 * i];
     public double V(int i) => Values[2 * i + 1];
 }
@@ -76,10 +92,11 @@ public static class TrialEvaluation
     public static double EvalLoss(LossKind loss, OutputPairs outputs, OutputPairs targets)
     {
         RequireSameCount(outputs, targets);
+        ReadOnlySpan<float> ps = outputs.Values, ys = targets.Values;
         double sum = 0;
-        for (int k = 0; k < outputs.Values.Count; k++)
+        for (int k = 0; k < ps.Length; k++)
         {
-            double p = outputs.Values[k], y = targets.Values[k];
+            double p = ps[k], y = ys[k];
             sum += loss switch
             {
                 LossKind.Mse => (p - y) * (p - y),
@@ -87,18 +104,19 @@ public static class TrialEvaluation
                 _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, null),
             };
         }
-        return sum / outputs.Values.Count;
+        return sum / ps.Length;
     }
 
     /// <summary>Fraction of examples where argmax(H, V) is the target's class (a tie counts as H, like torch.argmax).</summary>
     public static double Accuracy(OutputPairs outputs, OutputPairs targets)
     {
         RequireSameCount(outputs, targets);
+        ReadOnlySpan<float> o = outputs.Values, t = targets.Values;
         int correct = 0;
-        for (int i = 0; i < outputs.Count; i++)
+        for (int i = 0; i < o.Length; i += 2)
         {
-            bool predictsH = outputs.H(i) >= outputs.V(i);
-            bool isH = targets.H(i) >= targets.V(i);
+            bool predictsH = o[i] >= o[i + 1];
+            bool isH = t[i] >= t[i + 1];
             if (predictsH == isH) correct++;
         }
         return (double)correct / outputs.Count;
@@ -111,10 +129,11 @@ public static class TrialEvaluation
     public static double Brier(OutputPairs outputs, OutputPairs targets)
     {
         RequireSameCount(outputs, targets);
+        ReadOnlySpan<float> o = outputs.Values, t = targets.Values;
         double sum = 0;
-        for (int i = 0; i < outputs.Count; i++)
+        for (int i = 0; i < o.Length; i += 2)
         {
-            double dh = outputs.H(i) - targets.H(i), dv = outputs.V(i) - targets.V(i);
+            double dh = (double)o[i] - t[i], dv = (double)o[i + 1] - t[i + 1];
             sum += dh * dh + dv * dv;
         }
         return sum / outputs.Count;
@@ -132,13 +151,13 @@ public static class TrialEvaluation
 
     static void RequireStressCount(OutputPairs stress)
     {
-        if (stress.Values.Count != 2 * StressCases.All.Count)
-            throw new ArgumentException($"Expected {2 * StressCases.All.Count} stress outputs, got {stress.Values.Count}.", nameof(stress));
+        if (stress.Values.Length != 2 * StressCases.All.Count)
+            throw new ArgumentException($"Expected {2 * StressCases.All.Count} stress outputs, got {stress.Values.Length}.", nameof(stress));
     }
 
     static void RequireSameCount(OutputPairs outputs, OutputPairs targets)
     {
-        if (outputs.Values.Count != targets.Values.Count || outputs.Values.Count == 0 || outputs.Values.Count % 2 != 0)
-            throw new ArgumentException($"Outputs ({outputs.Values.Count}) and targets ({targets.Values.Count}) must be equal, non-empty pairs.");
+        if (outputs.Values.Length != targets.Values.Length || outputs.Values.Length == 0 || outputs.Values.Length % 2 != 0)
+            throw new ArgumentException($"Outputs ({outputs.Values.Length}) and targets ({targets.Values.Length}) must be equal, non-empty pairs.");
     }
 }
