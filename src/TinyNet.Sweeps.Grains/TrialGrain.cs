@@ -156,6 +156,9 @@ public sealed class TrialGrain(
         }
         // With the silo's other results, in a batch; the outbox retries, and this trial keeps its result either way.
         await outbox.Post(assignment.SweepId, result);
+        // Done: the result is saved, so the activation can go now rather than after the idle collection age (minutes),
+        // which would keep every finished trial of a large sweep in memory. A later call reactivates it from its state.
+        DeactivateOnIdle();
     }
 
     /// <summary>Hands each band snapshot's metrics to the coordinator, which decides whether the trial goes on.</summary>
