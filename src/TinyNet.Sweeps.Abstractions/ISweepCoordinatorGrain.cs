@@ -22,7 +22,7 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     /// <summary>
     /// A silo's finished trials in one call (its trial grains report through a per-silo outbox); each result is recorded
     /// once, whichever batches it comes in and however often. Results are never changed once made, so a call within a silo
-    /// passes them as they are instead of copying each (domain records copy through JSON).
+    /// passes them as they are instead of copying each.
     /// </summary>
     [Alias("ReportResults")]
     Task ReportResults([Immutable] IReadOnlyList<TrialResult> results);
@@ -32,7 +32,8 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     Task ReportBand(string trialId, int epoch, TrialMetrics metrics);
 
     /// <summary>
-    /// Counts, plus the results recorded since <paramref name="cursor"/> (the count of results already seen).
+    /// Counts, plus the results recorded since <paramref name="cursor"/> (the count of results already seen), a page of
+    /// at most a few thousand: <see cref="SweepProgress.Cursor"/> is where the next call goes on from.
     /// When there is nothing new it waits up to <paramref name="maxWait"/> for a change (a long poll, so a
     /// client hears of each result at once without polling hard); it interleaves with reports.
     /// </summary>

@@ -63,7 +63,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
             _latest = progress;
             foreach (var result in progress.NewResults)
             {
-                _results[result.Trial.Id] = result;
+                _results[result.Trial.Id] = result.Summary(); // the ranking needs no more, and a large sweep would hold every whole result
                 _resultsChanged = true;
             }
         }

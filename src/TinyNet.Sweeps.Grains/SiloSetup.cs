@@ -1,3 +1,4 @@
+using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -11,6 +12,9 @@ public static class SiloSetup
     /// <summary>The grain storage provider holding trial state.</summary>
     public const string StorageName = "sweeps";
 
+    /// <summary>Grain addresses a silo caches (Orleans' default is a million).</summary>
+    public const int DirectoryCacheSize = 20_000;
+
     /// <summary>
     /// Registers what every TinyNet.Sweeps silo needs, whatever its clustering: the training service and the
     /// serializer for domain types. The caller adds clustering and a grain storage named <see cref="StorageName"/>.
@@ -18,6 +22,10 @@ public static class SiloSetup
     public static ISiloBuilder AddTinyNetSweeps(this ISiloBuilder silo, Action<TrainingOptions>? configure = null)
     {
         silo.Services.AddOptions<TrainingOptions>().Configure(o => configure?.Invoke(o));
+        silo.Services.AddOptions<CoordinatorOptions>();
+        // Orleans caches the address of every grain a silo has called, up to a million: with a grain per trial that is
+        // every trial of a large sweep, most long deactivated. The trials in flight at once are far fewer.
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
         silo.Services.AddSingleton<ITrialTrainer, TorchTrialTrainer>();
         silo.Services.AddSingleton<ITrainingService, TrainingWorkerPool>();
         silo.Services.AddSingleton<TrialResultOutbox>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
 using Orleans.Storage;
 using TinyNet.Sweeps.Abstractions;
@@ -41,6 +42,7 @@ public sealed class CoordinatorProgressState
 public sealed class SweepCoordinatorGrain(
     [PersistentState("launch", SiloSetup.StorageName)] IPersistentState<CoordinatorLaunchState> launchState,
     [PersistentState("progress", SiloSetup.StorageName)] IPersistentState<CoordinatorProgressState> progressState,
+    IOptions<CoordinatorOptions> options,
     ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, IRemindable
 {
     private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
@@ -55,7 +57,9 @@ public sealed class SweepCoordinatorGrain(
     private readonly Dictionary<string, TrialSpec> _asked = new();
     /// <summary>Results that stand for trials when the search asks for them: a resume's, or those recovered after a reactivation.</summary>
     private readonly Dictionary<string, TrialResult> _known = new();
-    private readonly List<TrialResult> _results = new();
+    private readonly RecordedResults _results = new(options.Value.ResultDetailWindow);
+    /// <summary>Trials whose result came with the launch (a resume's): kept whole, since no trial grain of this sweep holds them.</summary>
+    private HashSet<string> _priorIds = new();
     /// <summary>Results by status, kept as they are recorded, so progress costs nothing per result already in.</summary>
     private readonly int[] _statusCounts = new int[Enum.GetValues<TrialStatus>().Length];
     private FinishedTrialPages? _finishedPages;
@@ -166,6 +170,7 @@ public sealed class SweepCoordinatorGrain(
             cursor = Math.Clamp(cursor, 0, _results.Count);
         }
         int Count(TrialStatus status) => _statusCounts[(int)status];
+        var page = await WholeResults(cursor);
         return new SweepProgress(
             _state,
             _search?.Total ?? 0,
@@ -173,15 +178,43 @@ public sealed class SweepCoordinatorGrain(
             Count(TrialStatus.Diverged),
             Count(TrialStatus.Failed),
             _dispatch.Running.Count,
-            _results.GetRange(cursor, _results.Count - cursor),
-            _results.Count,
+            page,
+            cursor + page.Count,
             Count(TrialStatus.Stopped));
+    }
+
+    /// <summary>
+    /// The whole results from <paramref name="cursor"/> on, one page: those past the detail window are read back from their
+    /// trial grains (a trial whose saved state is gone gives its summary).
+    /// </summary>
+    private async Task<IReadOnlyList<TrialResult>> WholeResults(int cursor)
+    {
+        var page = _results.Page(cursor, options.Value.ResultsPerProgress);
+        if (page.All(p => p.Whole is not null)) return [.. page.Select(p => p.Whole!)];
+        var whole = await Task.WhenAll(page.Select(async p => p.Whole ?? await FromTrial(p.Summary)));
+        return whole;
+    }
+
+    private async Task<TrialResult> FromTrial(TrialResult summary)
+    {
+        try
+        {
+            var snapshot = await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, summary.Trial.Id)).GetSnapshot();
+            // The saved result is the recorded one (a result the coordinator cut at a hyperband stop is kept whole here).
+            if (snapshot.Result is { } saved && saved.Outcome.Status == summary.Outcome.Status && saved.Outcome.Metrics == summary.Outcome.Metrics)
+                return saved with { Trial = summary.Trial };
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Sweep {SweepId}: could not read back the result of trial {TrialId} ({Error}); handing over its summary", SweepId, summary.Trial.Id, e.Message);
+        }
+        return summary;
     }
 
     public Task<SweepRanking> GetRanking()
     {
         if (_launch is null) throw new InvalidOperationException($"There is no sweep '{SweepId}' in this cluster.");
-        return Task.FromResult(Ranker.Rank(_launch.Plan.Name, _launch.Plan.Metric, _results, _labels));
+        return Task.FromResult(Ranker.Rank(_launch.Plan.Name, _launch.Plan.Metric, _results.Summaries, _labels));
     }
 
     public Task<SweepInfo?> GetInfo() => Task.FromResult(_launch is null
@@ -240,6 +273,7 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>A fresh search over the sweep, with the results already known standing for the trials it asks for.</summary>
     private void BeginSearch(SweepLaunch launch)
     {
+        _priorIds = launch.PriorResults.Select(r => r.Trial.Id).ToHashSet();
         foreach (var prior in launch.PriorResults) _known.TryAdd(prior.Trial.Id, prior);
         _search = launch.Plan.CreateSearch();
         _hyperband = launch.Plan.CreateHyperband();
@@ -318,10 +352,11 @@ public sealed class SweepCoordinatorGrain(
         {
             if (!_hyperband.IsSettled(result.Trial)) continue;
             _undecided.Remove(result.Trial.Id);
-            recorded |= Record(_hyperband.StoppedAt(result.Trial) is int band && result.Outcome.Status != TrialStatus.Stopped
+            // A result cut here differs from the one its trial saved, so it is kept whole.
+            recorded |= _hyperband.StoppedAt(result.Trial) is int band && result.Outcome.Status != TrialStatus.Stopped
                                   && band < result.Outcome.LossHistory.Count
-                ? result with { Outcome = result.Outcome.StoppedAt(band) }
-                : result);
+                ? Record(result with { Outcome = result.Outcome.StoppedAt(band) }, keepWhole: true)
+                : Record(result);
         }
         return recorded;
     }
@@ -356,10 +391,10 @@ public sealed class SweepCoordinatorGrain(
     }
 
     /// <summary>Records a result once and tells the search; a second report of the same trial (a retry, a resumed silo) is ignored.</summary>
-    private bool Record(TrialResult result)
+    private bool Record(TrialResult result, bool keepWhole = false)
     {
         if (!_finished.Add(result.Trial.Id)) return false;
-        _results.Add(result);
+        _results.Add(result, keepWhole || _priorIds.Contains(result.Trial.Id));
         FinishedPages.Add(result.Trial.Id);
         _statusCounts[(int)result.Outcome.Status]++;
         _search?.Tell(result);

@@ -15,6 +15,15 @@ public sealed class TrainingOptions
     public string SiloName { get; set; } = Environment.MachineName;
 }
 
+public sealed class CoordinatorOptions
+{
+    /// <summary>How many of a sweep's latest results its coordinator keeps whole (see <see cref="RecordedResults"/>).</summary>
+    public int ResultDetailWindow { get; set; } = RecordedResults.DefaultDetailWindow;
+
+    /// <summary>Results one progress call hands over at most: a client far behind (or exporting) catches up in pages.</summary>
+    public int ResultsPerProgress { get; set; } = 4096;
+}
+
 /// <summary>
 /// One dedicated thread per worker, so training never runs on (or starves) the Orleans scheduler and the silo stays
 /// responsive. A worker takes the oldest queued trial together with the queued trials that can train as lanes of the

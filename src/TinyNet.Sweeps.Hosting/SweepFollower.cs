@@ -39,7 +39,8 @@ public static class SweepFollower
             if (current.NewResults.Count > 0) onResults(current.NewResults);
             cursor = current.Cursor;
             progress?.Report(current);
-            if (current.IsOver) return true;
+            // Over once the sweep is and every result has been handed on (a client far behind catches up in pages).
+            if (current.IsOver && cursor >= current.Finished) return true;
             if (cancellationToken.IsCancellationRequested) return false;
             if (current.NewResults.Count > 0)
             {
@@ -49,12 +50,22 @@ public static class SweepFollower
         }
     }
 
-    /// <summary>Every result and the ranking of a sweep, written as the embedded run writes them.</summary>
+    /// <summary>
+    /// Every result and the ranking of a sweep, written as the embedded run writes them; the results come in pages (a
+    /// coordinator hands over at most a few thousand a call). Returns the progress with every result in it.
+    /// </summary>
     public static async Task<SweepProgress> ExportAsync(ISweepCoordinatorGrain coordinator, SweepInfo info, ResultsFolderLock output)
     {
-        var all = await coordinator.GetProgress(0, TimeSpan.Zero);
-        TrialLog.WriteAll(output, all.NewResults, info.Labels);
+        var all = new List<TrialResult>();
+        SweepProgress page;
+        do
+        {
+            page = await coordinator.GetProgress(all.Count, TimeSpan.Zero);
+            all.AddRange(page.NewResults);
+        }
+        while (page.NewResults.Count > 0 && all.Count < page.Finished);
+        TrialLog.WriteAll(output, all, info.Labels);
         RankingExporter.WriteAll(await coordinator.GetRanking(), output);
-        return all;
+        return page with { NewResults = all, Cursor = all.Count };
     }
 }

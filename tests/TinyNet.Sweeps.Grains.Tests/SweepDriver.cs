@@ -29,7 +29,7 @@ public static class SweepDriver
         {
             var progress = await coordinator.GetProgress(results.Count, TimeSpan.FromSeconds(1));
             results.AddRange(progress.NewResults);
-            if (progress.IsOver) return results;
+            if (progress.IsOver && results.Count >= progress.Finished) return results;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"sweep did not finish within {timeout}: {progress.State}, {progress.Finished}/{progress.Total} finished, {progress.Running} running");
         }

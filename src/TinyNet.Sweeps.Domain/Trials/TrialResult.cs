@@ -64,4 +64,13 @@ public sealed record TrialResult(
     long DurationMs,
     int Attempts,
     long TrainingMs = 0,
-    long QueueMs = 0);
+    long QueueMs = 0)
+{
+    /// <summary>
+    /// This result without its detail (loss history, stress outputs, weights, band snapshots): its status, metrics and
+    /// timings, which is what ranking needs, in a few hundred bytes whatever the epochs.
+    /// </summary>
+    public TrialResult Summary() => Outcome is { LossHistory.Count: 0, Stress: null, Weights: null, Bands: null }
+        ? this
+        : this with { Outcome = Outcome with { LossHistory = [], Stress = null, Weights = null, Bands = null } };
+}
