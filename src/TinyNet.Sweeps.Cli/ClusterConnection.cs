@@ -9,7 +9,7 @@ namespace TinyNet.Sweeps.Cli;
 /// <summary>The <c>--redis</c> and <c>--cluster-id</c> options every multi-machine command shares, and connecting with them.</summary>
 internal sealed class ClusterConnection
 {
-    public Option<string?> Redis { get; } = new("--redis") { Description = "The cluster's Redis, HOST:PORT (or TINYNET_REDIS, or Redis in appsettings.json)." };
+    public Option<string?> Redis { get; } = new("--redis") { Description = "The cluster's Redis: HOST:PORT, or a StackExchange.Redis configuration such as HOST:PORT,user=NAME,password=SECRET,ssl=true (or TINYNET_REDIS, or Redis in appsettings.json). Passwords are never printed." };
     public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = $"The cluster's id (or TINYNET_CLUSTERID); default {ClusterAddress.DefaultClusterId}." };
 
     /// <summary>How long a client waits for the cluster's first gateway.</summary>
@@ -26,6 +26,9 @@ internal sealed class ClusterConnection
         var settings = Settings.Load();
         string redis = parse.GetValue(Redis) ?? settings["Redis"]
             ?? throw new UsageException("Which cluster? Give --redis HOST:PORT (or set TINYNET_REDIS, or Redis in appsettings.json).");
+        if (ClusterAddress.CheckRedis(redis) is { } problem)
+            throw new UsageException($"--redis (or TINYNET_REDIS, or Redis in appsettings.json) is not a Redis configuration: {problem}. " +
+                                     "Allowed: HOST:PORT, or HOST:PORT followed by options such as ,user=NAME,password=SECRET,ssl=true.");
         return new ClusterAddress(redis, parse.GetValue(ClusterId) ?? settings["ClusterId"] ?? ClusterAddress.DefaultClusterId);
     }
 
@@ -43,14 +46,14 @@ internal sealed class ClusterConnection
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ClusterUnreachableException(
-                $"No silo of cluster '{address.ClusterId}' answered within {ConnectTimeout.TotalSeconds:0} s (Redis {address.Redis} is reachable). " +
-                $"Start one with: tinynet-sweeps silo --redis {address.Redis} --cluster-id {address.ClusterId}");
+                $"No silo of cluster '{address.ClusterId}' answered within {ConnectTimeout.TotalSeconds:0} s (Redis {address.RedisShown} is reachable). " +
+                $"Start one with: tinynet-sweeps silo --redis {address.RedisShown} --cluster-id {address.ClusterId}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new ClusterUnreachableException(
-                $"Could not reach cluster '{address.ClusterId}' through Redis at {address.Redis}: {e.Message.Split('\n')[0]} " +
-                $"Is Redis up, and has at least one silo joined (tinynet-sweeps silo --redis {address.Redis})?");
+                $"Could not reach cluster '{address.ClusterId}' through Redis at {address.RedisShown}: {e.Message.Split('\n')[0]} " +
+                $"Is Redis up, and has at least one silo joined (tinynet-sweeps silo --redis {address.RedisShown})?");
         }
     }
 

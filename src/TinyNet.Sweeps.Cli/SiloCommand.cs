@@ -60,11 +60,11 @@ internal static class SiloCommand
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    throw new ClusterUnreachableException($"Silo {settings.Name} could not join cluster '{address.ClusterId}' (Redis {address.Redis}, " +
+                    throw new ClusterUnreachableException($"Silo {settings.Name} could not join cluster '{address.ClusterId}' (Redis {address.RedisShown}, " +
                         $"silo port {settings.SiloPort}, gateway port {settings.GatewayPort}): {e.Message.Split('\n')[0]}");
                 }
                 Log.Information("Silo {Name} joined cluster {ClusterId} through Redis {Redis}: silo port {SiloPort}, gateway port {GatewayPort}, {Workers} training workers",
-                    settings.Name, address.ClusterId, address.Redis, settings.SiloPort, settings.GatewayPort, settings.Workers);
+                    settings.Name, address.ClusterId, address.RedisShown, settings.SiloPort, settings.GatewayPort, settings.Workers);
                 try { await Task.Delay(Timeout.Infinite, stop); }
                 catch (OperationCanceledException) { }
                 Log.Information("Silo {Name} is leaving the cluster", settings.Name);

@@ -46,7 +46,7 @@ internal static class SubmitCommand
             io.Output.Flush();
             if (!parse.GetValue(wait))
             {
-                io.Error.WriteLine($"Submitted {plan.Total} trials. Follow with: tinynet-sweeps status {sweepId} --wait --redis {address.Redis}");
+                io.Error.WriteLine($"Submitted {plan.Total} trials. Follow with: tinynet-sweeps status {sweepId} --wait --redis {address.RedisShown}");
                 return ExitCodes.Success;
             }
             var submitted = await coordinator.GetInfo() ?? throw new InvalidOperationException("The sweep just submitted has no info.");

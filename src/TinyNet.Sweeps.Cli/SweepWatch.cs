@@ -27,7 +27,7 @@ internal static class SweepWatch
             if (!over)
             {
                 // The sweep belongs to the cluster, not to this client: leaving does not stop it.
-                io.Error.WriteLine($"Detached from {info.Id}; it goes on in the cluster. Reattach with: tinynet-sweeps status {info.Id} --wait --redis {address.Redis}");
+                io.Error.WriteLine($"Detached from {info.Id}; it goes on in the cluster. Reattach with: tinynet-sweeps status {info.Id} --wait --redis {address.RedisShown}");
                 return io.Signals.ExitCode;
             }
             var ranking = await coordinator.GetRanking();

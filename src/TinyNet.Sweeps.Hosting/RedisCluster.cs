@@ -10,10 +10,38 @@ using TinyNet.Sweeps.Grains;
 
 namespace TinyNet.Sweeps.Hosting;
 
-/// <summary>Where a cluster is: the Redis server it keeps its membership, grain state and reminders in, and its id.</summary>
+/// <summary>
+/// Where a cluster is: the Redis server it keeps its membership, grain state and reminders in, and its id.
+/// <see cref="Redis"/> is HOST:PORT or a whole StackExchange.Redis configuration
+/// (<c>host:6379,user=tinynet,password=…,ssl=true</c>): an ACL user and password, TLS.
+/// </summary>
 public sealed record ClusterAddress(string Redis, string ClusterId = ClusterAddress.DefaultClusterId)
 {
     public const string DefaultClusterId = "tinynet";
+
+    /// <summary>The Redis configuration as logs and messages may show it: without its password.</summary>
+    public string RedisShown
+    {
+        get
+        {
+            try { return ConfigurationOptions.Parse(Redis).ToString(includePassword: false); }
+            catch (ArgumentException) { return "(an unreadable Redis configuration)"; }
+        }
+    }
+
+    /// <summary>Null when StackExchange.Redis can read <paramref name="redis"/>, else why not.</summary>
+    public static string? CheckRedis(string redis)
+    {
+        try
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            return options.EndPoints.Count == 0 ? "it names no HOST:PORT" : null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message.Split('\n')[0];
+        }
+    }
 
     /// <summary>All TinyNet.Sweeps clusters share one service id, so grain state outlives any one cluster id's silos.</summary>
     public const string ServiceId = "tinynet-sweeps";

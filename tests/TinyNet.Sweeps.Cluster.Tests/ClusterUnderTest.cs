@@ -47,9 +47,10 @@ public sealed class ClusterUnderTest(RedisServer redis) : IAsyncDisposable
     }
 
     /// <summary>Runs a client command (submit, status, ...) to the end and returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunCliAsync(string arguments)
+    /// <param name="redisAddress">What --redis gets; by default the test server's address.</param>
+    public async Task<(int ExitCode, string Output)> RunCliAsync(string arguments, string? redisAddress = null)
     {
-        var process = ChildProcesses.Start("dotnet", $"{CliDll} {arguments} --redis {redis.Address} --cluster-id {ClusterId}");
+        var process = ChildProcesses.Start("dotnet", $"{CliDll} {arguments} --redis {redisAddress ?? redis.Address} --cluster-id {ClusterId}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         process.WaitForExit(); // drain the output readers

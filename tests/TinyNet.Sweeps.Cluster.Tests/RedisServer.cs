@@ -8,18 +8,24 @@ namespace TinyNet.Sweeps.Cluster.Tests;
 /// A throw-away redis-server on loopback for the whole test run. Installs Debian's redis-server when the machine
 /// lacks it; when that is impossible the tests fail with the reason, they are never skipped.
 /// </summary>
-public sealed class RedisServer : IAsyncLifetime
+public class RedisServer : IAsyncLifetime
 {
     private Process? _process;
 
+    /// <summary>When set, the server asks for it (requirepass) and <see cref="Address"/> gives it.</summary>
+    protected virtual string? Password => null;
+
     public int Port { get; private set; }
-    public string Address => $"127.0.0.1:{Port}";
+    /// <summary>What --redis takes: HOST:PORT, with the password when the server has one.</summary>
+    public string Address => Password is null ? HostAndPort : $"{HostAndPort},password={Password}";
+    public string HostAndPort => $"127.0.0.1:{Port}";
 
     public async Task InitializeAsync()
     {
         string binary = FindOrInstall();
         Port = FreePort();
-        _process = ChildProcesses.Start(binary, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode no");
+        _process = ChildProcesses.Start(binary, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode no" +
+            (Password is null ? "" : $" --requirepass {Password}"));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!CanConnect(Port))
         {
@@ -65,6 +71,13 @@ public sealed class RedisServer : IAsyncLifetime
             return false;
         }
     }
+}
+
+/// <summary>A redis-server of its own that refuses clients without its password.</summary>
+public sealed class PasswordRedisServer : RedisServer
+{
+    public const string Secret = "tinynet-test-secret";
+    protected override string? Password => Secret;
 }
 
 [CollectionDefinition(Name)]
