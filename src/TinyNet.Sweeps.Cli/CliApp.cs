@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Hosting;
 using System.CommandLine;
 using Spectre.Console;
 using TinyNet.Sweeps.Domain.Export;
@@ -50,7 +51,7 @@ public static class CliApp
             io.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failure;
         }
-        catch (ClusterUnreachableException e)
+        catch (Exception e) when (e is ClusterUnreachableException or SweepStateLostException)
         {
             io.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failure;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using TinyNet.Sweeps.Hosting;
@@ -65,8 +66,22 @@ internal static class SiloCommand
                 }
                 Log.Information("Silo {Name} joined cluster {ClusterId} through Redis {Redis}: silo port {SiloPort}, gateway port {GatewayPort}, {Workers} training workers",
                     settings.Name, address.ClusterId, address.RedisShown, settings.SiloPort, settings.GatewayPort, settings.Workers);
-                try { await Task.Delay(Timeout.Infinite, stop); }
-                catch (OperationCanceledException) { }
+                var lost = host.Services.GetRequiredService<MembershipWatchdog>().Lost;
+                await Task.WhenAny(lost, Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default));
+                if (lost.IsCompleted && !stop.IsCancellationRequested)
+                {
+                    Log.Error("Silo {Name} leaves cluster {ClusterId}: {Reason}. Start it again to form the cluster anew (a supervisor does: " +
+                              "restart: unless-stopped, a Kubernetes Deployment); sweeps that were running must be submitted again. " +
+                              "Keep Redis persistence on (deploy/) so that a restarted Redis keeps the cluster's state",
+                        settings.Name, address.ClusterId, await lost);
+                    // Orleans' shutdown keeps retrying its membership row, which no longer exists: give it a while, then
+                    // leave the process outright (training threads included), since only a new process can join again.
+                    try { await host.StopAsync(TimeSpan.FromSeconds(10)).WaitAsync(TimeSpan.FromSeconds(15)); }
+                    catch (Exception e) { Log.Warning("Silo {Name} did not stop cleanly ({Error}); exiting", settings.Name, e.Message); }
+                    await Log.CloseAndFlushAsync();
+                    Environment.Exit(ExitCodes.Failure);
+                    return ExitCodes.Failure;
+                }
                 Log.Information("Silo {Name} is leaving the cluster", settings.Name);
                 await host.StopAsync(TimeSpan.FromSeconds(30));
                 return io.Signals.ExitCode;

@@ -85,6 +85,8 @@ public static class RedisCluster
             })
             .AddActivityPropagation()
             .AddTinyNetSweeps(o => { o.Workers = settings.Workers; o.SiloName = settings.Name; }));
+        builder.Services.AddSingleton<MembershipWatchdog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MembershipWatchdog>());
         // Inside Kubernetes, Orleans' hosting takes the pod's name, IP and Orleans labels, and declares silos whose
         // pods are gone dead at once instead of waiting for missed probes.
         if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is not null)

@@ -35,7 +35,10 @@ public static class SweepFollower
         int cursor = firstCursor;
         while (true)
         {
-            var current = await coordinator.GetProgress(cursor, LongPoll);
+            var current = await ProgressAsync(coordinator, cursor, cancellationToken);
+            if (current is null) return false;
+            // A coordinator that does not know its sweep: the cluster's state was lost (its Redis restarted empty).
+            if (current.State == SweepState.NotStarted) throw new SweepStateLostException(coordinator.GetPrimaryKeyString());
             if (current.NewResults.Count > 0) onResults(current.NewResults);
             cursor = current.Cursor;
             progress?.Report(current);
@@ -46,6 +49,30 @@ public static class SweepFollower
             {
                 try { await Task.Delay(GatherWindow, cancellationToken); }
                 catch (OperationCanceledException) { return false; }
+            }
+        }
+    }
+
+    /// <summary>How long a follower keeps asking a cluster that does not answer (its gateway silo restarting, a failover).</summary>
+    public static readonly TimeSpan ReconnectPatience = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// One progress call, asked again while the cluster does not answer (the sweep goes on without this client) for up to
+    /// <see cref="ReconnectPatience"/>; null when <paramref name="cancellationToken"/> fired meanwhile.
+    /// </summary>
+    private static async Task<SweepProgress?> ProgressAsync(ISweepCoordinatorGrain coordinator, int cursor, CancellationToken cancellationToken)
+    {
+        var giveUpAt = DateTime.UtcNow + ReconnectPatience;
+        while (true)
+        {
+            try
+            {
+                return await coordinator.GetProgress(cursor, LongPoll);
+            }
+            catch (Exception) when (DateTime.UtcNow < giveUpAt && !cancellationToken.IsCancellationRequested)
+            {
+                try { await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); }
+                catch (OperationCanceledException) { return null; }
             }
         }
     }
@@ -68,4 +95,13 @@ public static class SweepFollower
         RankingExporter.WriteAll(await coordinator.GetRanking(), output);
         return page with { NewResults = all, Cursor = all.Count };
     }
+}
+
+/// <summary>The cluster no longer knows a sweep it was running: its state in Redis is gone.</summary>
+public sealed class SweepStateLostException(string sweepId) : Exception(
+    $"Sweep {sweepId} is gone from the cluster: its state in Redis was lost (Redis restarted empty or was flushed; keep Redis " +
+    "persistence on, as deploy/ does). Submit the sweep file again (tinynet-sweeps submit FILE --wait); the results this client " +
+    "already wrote stay in their folder.")
+{
+    public string SweepId { get; } = sweepId;
 }

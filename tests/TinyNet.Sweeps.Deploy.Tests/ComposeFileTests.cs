@@ -123,6 +123,27 @@ public class ComposeFileTests
     }
 
     [Fact]
+    public void Redis_keeps_an_append_only_log_on_a_volume_and_silos_come_back_after_leaving()
+    {
+        var redis = string.Join(" ", Command("redis"));
+        Assert.Contains("--appendonly yes", redis);
+        var mount = Assert.Single(Service("redis").Seq("volumes")).Scalar().Split(':');
+        Assert.Equal("/data", mount[1]);
+        Assert.NotNull(Compose.Map("volumes").Get(mount[0]));
+        // A silo whose Redis lost the cluster exits non-zero and must be started again.
+        foreach (var silo in Silos) Assert.Equal("unless-stopped", Service(silo).Str("restart"));
+    }
+
+    [Fact]
+    public void The_dashboard_and_its_OTLP_port_are_published_on_loopback_only()
+    {
+        var published = Service(TraceViewer).Seq("ports").Select(p => p.Scalar()).ToList();
+        Assert.NotEmpty(published);
+        Assert.All(published, p => Assert.StartsWith("127.0.0.1:", p));
+        Assert.All(AppServices, s => Assert.Null(Service(s).Get("ports")));
+    }
+
+    [Fact]
     public void Silos_wait_for_a_healthy_redis_and_report_their_gateway_health()
     {
         var ping = Service("redis").Map("healthcheck").Seq("test").Select(n => n.Scalar()).ToList();

@@ -52,6 +52,15 @@ public class KubernetesManifestTests
     }
 
     [Fact]
+    public void Redis_keeps_an_append_only_log_in_a_mounted_volume()
+    {
+        var redis = Container(One("Deployment", "redis"), "redis");
+        Assert.Contains("--appendonly yes", string.Join(" ", redis.Seq("args").Select(a => a.Scalar())));
+        string volume = Assert.Single(redis.Seq("volumeMounts").Cast<YamlMappingNode>(), m => m.Str("mountPath") == "/data").Str("name")!;
+        Assert.Contains(PodSpec(One("Deployment", "redis")).Seq("volumes").Cast<YamlMappingNode>(), v => v.Str("name") == volume);
+    }
+
+    [Fact]
     public void Silo_deployment_has_three_replicas_and_the_Orleans_labels()
     {
         var silo = One("Deployment", "tinynet-silo");
