@@ -12,6 +12,10 @@ internal sealed class ClusterConnection
     public Option<string?> Redis { get; } = new("--redis") { Description = "The cluster's Redis: HOST:PORT, or a StackExchange.Redis configuration such as HOST:PORT,user=NAME,password=SECRET,ssl=true (or TINYNET_REDIS, or Redis in appsettings.json). Passwords are never printed." };
     public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = $"The cluster's id (or TINYNET_CLUSTERID); default {ClusterAddress.DefaultClusterId}." };
 
+    public Option<string?> TlsCertificate { get; } = new("--tls-cert") { Description = "Use TLS with mutual authentication: this process's certificate, PEM or .pfx/.p12 (or TINYNET_TLS__CERTIFICATE; a .pfx password only from TINYNET_TLS__PASSWORD). Every silo and client of the cluster needs one." };
+    public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "The PEM private key of --tls-cert, when not in the same file (or TINYNET_TLS__KEY)." };
+    public Option<string?> TlsCa { get; } = new("--tls-ca") { Description = "PEM of the CA that signs the cluster's certificates; peers must chain to it (or TINYNET_TLS__CA; default: the machine's trusted roots)." };
+
     /// <summary>How long a client waits for the cluster's first gateway.</summary>
     public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(20);
 
@@ -19,6 +23,9 @@ internal sealed class ClusterConnection
     {
         command.Options.Add(Redis);
         command.Options.Add(ClusterId);
+        command.Options.Add(TlsCertificate);
+        command.Options.Add(TlsKey);
+        command.Options.Add(TlsCa);
     }
 
     public ClusterAddress Address(ParseResult parse)
@@ -29,7 +36,23 @@ internal sealed class ClusterConnection
         if (ClusterAddress.CheckRedis(redis) is { } problem)
             throw new UsageException($"--redis (or TINYNET_REDIS, or Redis in appsettings.json) is not a Redis configuration: {problem}. " +
                                      "Allowed: HOST:PORT, or HOST:PORT followed by options such as ,user=NAME,password=SECRET,ssl=true.");
-        return new ClusterAddress(redis, parse.GetValue(ClusterId) ?? settings["ClusterId"] ?? ClusterAddress.DefaultClusterId);
+        return new ClusterAddress(redis, parse.GetValue(ClusterId) ?? settings["ClusterId"] ?? ClusterAddress.DefaultClusterId)
+        {
+            Tls = Tls(parse, settings),
+        };
+    }
+
+    private ClusterTls? Tls(ParseResult parse, Microsoft.Extensions.Configuration.IConfiguration settings)
+    {
+        var section = settings.GetSection("Tls");
+        string? certificate = parse.GetValue(TlsCertificate) ?? section["Certificate"];
+        string? key = parse.GetValue(TlsKey) ?? section["Key"], ca = parse.GetValue(TlsCa) ?? section["Ca"];
+        if (certificate is null)
+            return key is null && ca is null ? null : throw new UsageException("--tls-key and --tls-ca go with --tls-cert (or TINYNET_TLS__CERTIFICATE): the certificate this process shows.");
+        var tls = new ClusterTls(certificate, key, ca, section["Password"]);
+        try { tls.Load(); }
+        catch (ClusterTlsException e) { throw new UsageException($"--tls-cert: {e.Message}. Allowed: a PEM certificate with its key (--tls-key, or in the same file) or a .pfx/.p12."); }
+        return tls;
     }
 
     /// <summary>A connected client; a cluster that cannot be reached is a one-line error, not a stack trace.</summary>
@@ -45,9 +68,12 @@ internal sealed class ClusterConnection
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            string tlsHint = address.Tls is null
+                ? "; if its silos use TLS, give this client a certificate their CA signed (--tls-cert, --tls-key, --tls-ca)."
+                : "; or the silos refused this client's certificate (--tls-cert), or do not use TLS.";
             throw new ClusterUnreachableException(
                 $"No silo of cluster '{address.ClusterId}' answered within {ConnectTimeout.TotalSeconds:0} s (Redis {address.RedisShown} is reachable). " +
-                $"Start one with: tinynet-sweeps silo --redis {address.RedisShown} --cluster-id {address.ClusterId}");
+                $"Start one with: tinynet-sweeps silo --redis {address.RedisShown} --cluster-id {address.ClusterId}{tlsHint}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

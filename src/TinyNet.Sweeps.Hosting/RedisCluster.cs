@@ -19,6 +19,9 @@ public sealed record ClusterAddress(string Redis, string ClusterId = ClusterAddr
 {
     public const string DefaultClusterId = "tinynet";
 
+    /// <summary>TLS with mutual authentication between silos and to gateways; none when null.</summary>
+    public ClusterTls? Tls { get; init; }
+
     /// <summary>The Redis configuration as logs and messages may show it: without its password.</summary>
     public string RedisShown
     {
@@ -85,6 +88,7 @@ public static class RedisCluster
             })
             .AddActivityPropagation()
             .AddTinyNetSweeps(o => { o.Workers = settings.Workers; o.SiloName = settings.Name; }));
+        if (settings.Cluster.Tls is { } tls) builder.UseOrleans(silo => silo.UseTls(tls.Configure));
         builder.Services.AddSingleton<MembershipWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MembershipWatchdog>());
         // Inside Kubernetes, Orleans' hosting takes the pod's name, IP and Orleans labels, and declares silos whose
@@ -107,6 +111,7 @@ public static class RedisCluster
             .UseRedisClustering(o => o.ConfigurationOptions = redis)
             .Configure<ClusterOptions>(o => { o.ClusterId = address.ClusterId; o.ServiceId = ClusterAddress.ServiceId; })
             .AddActivityPropagation());
+        if (address.Tls is { } tls) builder.UseOrleansClient(client => client.UseTls(tls.Configure));
         builder.Services.AddSerializer(serializer => serializer.AddDomainTypes());
         var host = builder.Build();
         try

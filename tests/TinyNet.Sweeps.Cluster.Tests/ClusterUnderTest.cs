@@ -20,7 +20,8 @@ public sealed class ClusterUnderTest(RedisServer redis) : IAsyncDisposable
 
     public static string CliDll => CliBinary.Dll;
 
-    public async Task<SiloProcess> StartSiloAsync()
+    /// <param name="extraArguments">More options for the silo command (TLS, say).</param>
+    public async Task<SiloProcess> StartSiloAsync(string extraArguments = "")
     {
         int siloPort = RedisServer.FreePort(), gatewayPort = RedisServer.FreePort();
         string name = $"silo-{_silos.Count + 1}";
@@ -33,7 +34,7 @@ public sealed class ClusterUnderTest(RedisServer redis) : IAsyncDisposable
         };
         var process = ChildProcesses.Start("dotnet",
             $"{CliDll} silo --redis {redis.Address} --cluster-id {ClusterId} --silo-port {siloPort} --gateway-port {gatewayPort} " +
-            $"--advertise 127.0.0.1 --workers 1 --name {name}", environment);
+            $"--advertise 127.0.0.1 --workers 1 --name {name} {extraArguments}", environment);
         var silo = new SiloProcess(name, siloPort, process);
         _silos.Add(silo);
         var deadline = DateTime.UtcNow.AddSeconds(60);
