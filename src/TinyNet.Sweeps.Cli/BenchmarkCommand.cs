@@ -33,9 +33,9 @@ internal static class BenchmarkCommand
             .InRange(1, 100_000);
         var workersOption = new Option<int>("--workers") { Description = "Parallel trials, in both the raw loop and the cluster.", DefaultValueFactory = _ => Environment.ProcessorCount }
             .Workers();
-        var command = new Command("benchmark", "Measure orchestration overhead against a raw training loop, and memory as trials grow ('benchmark search': what each search method needs; 'benchmark engine': the fused engine against a plain loop).")
+        var command = new Command("benchmark", "Measure orchestration overhead against a raw training loop, and memory as trials grow ('benchmark search': what each search method needs; 'benchmark engine': the fused engine against a plain loop; 'benchmark coordinator': results per second into one sweep).")
         {
-            trialsOption, epochsOption, workersOption, SearchBenchmark.Create(io), EngineBenchmark.Create(io),
+            trialsOption, epochsOption, workersOption, SearchBenchmark.Create(io), EngineBenchmark.Create(io), CoordinatorBenchmark.Create(io),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Hosting;
 using System.CommandLine;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Export;
@@ -40,7 +41,12 @@ internal static class SubmitCommand
             using (var activity = SweepTelemetry.ActivitySource.StartActivity("submit"))
             {
                 activity?.SetTag("sweep.id", sweepId);
-                await coordinator.Start(new SweepLaunch(plan, []));
+                try { await coordinator.Start(new SweepLaunch(plan, [])); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Saving the sweep failed in the cluster (its Redis unreachable or emptied meanwhile, say).
+                    throw new ClusterUnreachableException($"The cluster could not start sweep {sweepId}: {e.Message.Split('\n')[0]} Submit it again once the cluster is healthy.");
+                }
             }
             io.Output.WriteLine(sweepId);
             io.Output.Flush();
@@ -49,7 +55,7 @@ internal static class SubmitCommand
                 io.Error.WriteLine($"Submitted {plan.Total} trials. Follow with: tinynet-sweeps status {sweepId} --wait --redis {address.RedisShown}");
                 return ExitCodes.Success;
             }
-            var submitted = await coordinator.GetInfo() ?? throw new InvalidOperationException("The sweep just submitted has no info.");
+            var submitted = await coordinator.GetInfo() ?? throw new SweepStateLostException(sweepId);
             return await SweepWatch.WaitAsync(io, coordinator, submitted, folder, parse.GetValue(top), address);
         });
         return command;

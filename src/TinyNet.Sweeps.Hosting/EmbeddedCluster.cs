@@ -18,6 +18,9 @@ public sealed record EmbeddedClusterOptions
     public int? WorkersPerSilo { get; init; }
 
     public TelemetryOptions Telemetry { get; init; } = new();
+
+    /// <summary>More configuration for each silo, after the product's own (a benchmark's stand-in trainer, say).</summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; init; }
 }
 
 /// <summary>
@@ -64,6 +67,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                         (sp, _) => new InProcessGrainStorage(states, sp.GetRequiredService<IGrainStorageSerializer>())))
                     .UseInMemoryReminderService()
                     .AddTinyNetSweeps(o => { o.Workers = workers; o.SiloName = name; }));
+                if (options.ConfigureSilo is { } configure) builder.UseOrleans(configure);
                 var host = builder.Build();
                 silos.Add(host);
                 await host.StartAsync(cancellationToken);

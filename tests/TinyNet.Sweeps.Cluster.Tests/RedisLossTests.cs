@@ -19,7 +19,9 @@ public sealed class RedisLossTests(PrivateRedisServer redis) : IClassFixture<Pri
         try
         {
             var client = ChildProcesses.Start("dotnet", $"{CliBinary.Dll} submit {sweep} --wait --redis {redis.Address} --cluster-id {cluster.ClusterId}");
-            await WaitForAsync(() => ChildProcesses.Output(silo.Process).Contains("starts: 4 trials"), TimeSpan.FromSeconds(60), "the sweep to start", client);
+            // Started, and the client following it (it prints the sweep's id once the cluster has saved the sweep).
+            await WaitForAsync(() => ChildProcesses.Output(silo.Process).Contains("starts: 4 trials") && ChildProcesses.Output(client).Contains("long-"),
+                TimeSpan.FromSeconds(60), "the sweep to start", client);
 
             using (var admin = await ConnectionMultiplexer.ConnectAsync($"{redis.Address},allowAdmin=true"))
                 await admin.GetServer(redis.HostAndPort).FlushAllDatabasesAsync();
@@ -36,9 +38,9 @@ public sealed class RedisLossTests(PrivateRedisServer redis) : IClassFixture<Pri
             await client.WaitForExitAsync(timeout.Token);
             client.WaitForExit();
             string output = ChildProcesses.Output(client);
-            Assert.Equal(1, client.ExitCode);
+            Assert.True(client.ExitCode == 1, output);
             string error = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:"));
-            Assert.Contains("is gone from the cluster", error);
+            Assert.True(error.Contains("is gone from the cluster"), output);
             Assert.Contains("Submit the sweep file again", error);
             Assert.DoesNotContain("   at ", output);
         }
