@@ -31,8 +31,9 @@ public sealed record EmbeddedClusterOptions
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly List<IHost> _silos;
+    private readonly InProcessGrainStorage.Table _states;
 
-    private EmbeddedCluster(List<IHost> silos) => _silos = silos;
+    private EmbeddedCluster(List<IHost> silos, InProcessGrainStorage.Table states) => (_silos, _states) = (silos, states);
 
     public IClusterClient Client => _silos[0].Services.GetRequiredService<IClusterClient>();
 
@@ -76,15 +77,17 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         catch
         {
             foreach (var host in silos) await StopQuietly(host);
+            states.Dispose();
             throw;
         }
-        return new EmbeddedCluster(silos) { WorkersPerSilo = workers };
+        return new EmbeddedCluster(silos, states) { WorkersPerSilo = workers };
     }
 
     public async ValueTask DisposeAsync()
     {
         // Secondary silos first, so the primary (which the others joined through) goes last.
         for (int i = _silos.Count - 1; i >= 0; i--) await StopQuietly(_silos[i]);
+        _states.Dispose();
     }
 
     private static async Task StopQuietly(IHost host)

@@ -23,7 +23,7 @@ public sealed class InProcessGrainStorageTests
     [Fact]
     public async Task A_state_written_by_one_silo_is_read_by_another_as_a_copy_of_its_own()
     {
-        var table = new InProcessGrainStorage.Table();
+        using var table = new InProcessGrainStorage.Table();
         var silo1 = new InProcessGrainStorage(table, new JsonStates());
         var silo2 = new InProcessGrainStorage(table, new JsonStates());
 
@@ -50,7 +50,8 @@ public sealed class InProcessGrainStorageTests
     [Fact]
     public async Task A_write_with_a_stale_ETag_is_refused_and_a_clear_removes_the_state()
     {
-        var storage = new InProcessGrainStorage(new InProcessGrainStorage.Table(), new JsonStates());
+        using var table = new InProcessGrainStorage.Table();
+        var storage = new InProcessGrainStorage(table, new JsonStates());
         var first = new GrainState<Counter>(new Counter { Values = [1] });
         await storage.WriteStateAsync("s", Grain, first);
         var stale = new GrainState<Counter>(new Counter { Values = [9] }) { ETag = null };
