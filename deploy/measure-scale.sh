@@ -25,16 +25,16 @@ redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no > "$WORK/
 sleep 0.5
 REDIS=127.0.0.1:$PORT
 base=$(redis-cli -p "$PORT" info memory | awk -F: '/^used_memory:/{print $2}' | tr -d '\r')
-/usr/bin/time -f '%e %M' -o "$WORK/silo.time" $CLI silo --redis "$REDIS" --cluster-id scale --silo-port $((PORT + 1)) \
-  --gateway-port $((PORT + 2)) --advertise 127.0.0.1 --name scale-s1 > "$WORK/silo.log" 2>&1 & PIDS+=($!); disown
+# Started directly (not under time) so that its pid is the silo's own, for its peak RSS and to stop it at the end.
+$CLI silo --redis "$REDIS" --cluster-id scale --silo-port $((PORT + 1)) \
+  --gateway-port $((PORT + 2)) --advertise 127.0.0.1 --name scale-s1 > "$WORK/silo.log" 2>&1 & SILO=$!; PIDS+=($SILO); disown
 until grep -q "joined cluster" "$WORK/silo.log"; do sleep 0.2; done
 /usr/bin/time -f '%e %M' -o "$WORK/client.time" $CLI submit "$WORK/scale.yaml" --redis "$REDIS" --cluster-id scale --wait \
   --out "$WORK/clustered" > /dev/null 2>&1
 read -r wall crss < "$WORK/client.time"
 used=$(redis-cli -p "$PORT" info memory | awk -F: '/^used_memory:/{print $2}' | tr -d '\r')
 keys=$(redis-cli -p "$PORT" dbsize | tr -d '\r')
-silo=$(pgrep -f "name scale-s1" | grep -v time | tail -1)
-srss=$(awk '/VmHWM/{print $2}' "/proc/$silo/status")
+srss=$(awk '/VmHWM/{print $2}' "/proc/$SILO/status")
 printf 'one silo process with Redis: %d trials in %.1f s (client connect included); silo peak RSS %d MiB, client peak RSS %d MiB\n' \
   "$TRIALS" "$wall" $((srss / 1024)) $((crss / 1024))
 printf 'Redis: %d keys, %.1f MiB used after the sweep, %.0f bytes a trial\n' "$keys" "$(echo "($used - $base) / 1048576" | bc -l)" \
