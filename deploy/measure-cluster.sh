@@ -50,12 +50,18 @@ done
 # Failover with Orleans' default failure detection: SIGKILL one silo of three mid-sweep.
 start_silos f 3
 $CLI submit "$warm" --redis "$REDIS" --cluster-id f --wait > /dev/null 2>&1
-id=$($CLI submit "$main" --redis "$REDIS" --cluster-id f 2> /dev/null | head -1)
+# Trials long enough (50,000 epochs) that the sweep is still running when the silo dies.
+long=$(sweep failover 400 50000)
+id=$($CLI submit "$long" --redis "$REDIS" --cluster-id f 2> /dev/null | head -1)
 sleep 3
 victim=$(pgrep -f "name f-s3" | head -1)
 killed=$(date +%s)
 kill -9 "$victim"
-until grep -hE "left the cluster; dispatching them again|resumes:" "$WORK"/f-s*.log > /dev/null 2>&1; do sleep 0.2; done
+deadline=$((killed + 120))
+until grep -hE "left the cluster; dispatching them again|resumes:" "$WORK"/f-s*.log > /dev/null 2>&1; do
+  if [ "$(date +%s)" -gt "$deadline" ]; then echo "no re-dispatch within 120 s of the SIGKILL"; exit 1; fi
+  sleep 0.2
+done
 redispatched=$(date +%s)
 echo "silo SIGKILLed at $(date -d @$killed +%T); its trials dispatched elsewhere at $(date -d @$redispatched +%T): $((redispatched - killed)) s"
 $CLI status "$id" --redis "$REDIS" --cluster-id f --wait > /dev/null 2>&1
