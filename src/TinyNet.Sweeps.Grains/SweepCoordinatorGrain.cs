@@ -64,6 +64,8 @@ public sealed class SweepCoordinatorGrain(
     private readonly int[] _statusCounts = new int[Enum.GetValues<TrialStatus>().Length];
     private FinishedTrialPages? _finishedPages;
     private long _savedAt = Stopwatch.GetTimestamp();
+    /// <summary>The latest save of progress, finished or on its way.</summary>
+    private Task _saving = Task.CompletedTask;
     private readonly HashSet<string> _finished = new();
     private readonly Dictionary<string, string> _labels = new();
     private readonly DispatchPolicy<SiloAddress> _dispatch = new();
@@ -74,6 +76,8 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>Stops decided for trials that may still be training, to be sent to them.</summary>
     private readonly List<(string TrialId, int Epoch)> _stopsToSend = new();
     private IGrainTimer? _capacityTimer;
+    /// <summary>The sweep is over and its timer and reminder are gone.</summary>
+    private bool _closed;
     private TaskCompletionSource _changed = NewSignal();
 
     private string SweepId => this.GetPrimaryKeyString();
@@ -147,7 +151,7 @@ public sealed class SweepCoordinatorGrain(
         if (!accepted) return;
         Advance();
         await SendStops();
-        await SaveProgressIfDue();
+        SaveProgressIfDue();
         await Dispatch();
         await CompleteIfDone();
     }
@@ -414,16 +418,35 @@ public sealed class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// Saves finished ids when a page's worth is waiting or <see cref="ProgressSaveInterval"/> has passed. An id not saved
-    /// when the coordinator is lost costs little: its trial is dispatched again and its grain reports the result it kept.
+    /// Saves finished ids when a page's worth is waiting or <see cref="ProgressSaveInterval"/> has passed, without holding up
+    /// the results behind it: the save goes on while the coordinator takes more (nothing else is saving then). An id not
+    /// saved when the coordinator is lost costs little: its trial is dispatched again and its grain reports the result it kept.
     /// </summary>
-    private Task SaveProgressIfDue() =>
-        FinishedPages.Unsaved >= FinishedTrialPages.PageSize || Stopwatch.GetElapsedTime(_savedAt) >= ProgressSaveInterval
-            ? SaveProgress()
-            : Task.CompletedTask;
+    private void SaveProgressIfDue()
+    {
+        bool due = FinishedPages.Unsaved >= FinishedTrialPages.PageSize || Stopwatch.GetElapsedTime(_savedAt) >= ProgressSaveInterval;
+        if (!due || !_saving.IsCompleted) return;
+        _ = SaveInBackground();
+
+        async Task SaveInBackground()
+        {
+            try { await SaveProgress(); }
+            catch (Exception e) { logger.LogWarning("Sweep {SweepId}: could not save its progress ({Error}); trying again with the next results", SweepId, e.Message); }
+        }
+    }
+
+    /// <summary>Saves after any save still on its way (two writes of the same page at once would refuse each other's ETag).</summary>
+    private Task SaveProgress() => _saving = SaveAfter(_saving);
+
+    private async Task SaveAfter(Task previous)
+    {
+        try { await previous; }
+        catch (Exception) { /* its caller heard of it; this save writes what that one did not */ }
+        await WriteProgress();
+    }
 
     /// <summary>New finished ids first, then the small header, and that only when it changed.</summary>
-    private async Task SaveProgress()
+    private async Task WriteProgress()
     {
         _savedAt = Stopwatch.GetTimestamp();
         await FinishedPages.SaveAsync();
@@ -453,15 +476,21 @@ public sealed class SweepCoordinatorGrain(
             logger.LogInformation("Sweep {SweepId} completed: {Count} results", SweepId, _results.Count);
         }
         if (!IsOver) return;
+        Signal();
+        // Once: the refresh timer interleaves with reports, so two turns may both find the sweep over.
+        if (_closed) return;
+        _closed = true;
         _capacityTimer?.Dispose();
         _capacityTimer = null;
-        Signal();
         if (await this.GetReminder(KeepRunningReminder) is { } reminder)
             await this.UnregisterReminder(reminder);
     }
 
+    /// <summary>
+    /// Silos may join or leave while the sweep runs; keep the picture of free workers current. The refresh interleaves with
+    /// reports (it changes nothing between its awaits): asking every silo must not hold up the results meanwhile.
+    /// </summary>
     private void StartCapacityTimer(TimeSpan dueTime) =>
-        // Silos may join or leave while the sweep runs; keep the picture of free workers current.
         _capacityTimer = this.RegisterGrainTimer(async _ =>
             {
                 await RefreshCapacity();
@@ -469,24 +498,25 @@ public sealed class SweepCoordinatorGrain(
                 await Dispatch();
                 await CompleteIfDone();
             },
-            new GrainTimerCreationOptions(dueTime, CapacityRefreshPeriod) { Interleave = false });
+            new GrainTimerCreationOptions(dueTime, CapacityRefreshPeriod) { Interleave = true });
 
     private async Task RefreshCapacity()
     {
         var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        var capacity = new Dictionary<SiloAddress, int>();
-        foreach (var silo in hosts.Keys)
+        // All silos at once: one round trip, however many silos there are.
+        var answers = await Task.WhenAll(hosts.Keys.Select(async silo =>
         {
             try
             {
-                capacity[silo] = await OnSilo(silo, () => GrainFactory.GetGrain<ISiloCapacityGrain>(silo.ToParsableString()).GetWorkerCount());
+                return (silo, Workers: (int?)await OnSilo(silo, () => GrainFactory.GetGrain<ISiloCapacityGrain>(silo.ToParsableString()).GetWorkerCount()));
             }
             catch (Exception e)
             {
                 logger.LogWarning("Silo {Silo} did not tell its capacity ({Error}); not dispatching to it", silo, e.Message);
+                return (silo, Workers: null);
             }
-        }
-        _dispatch.UpdateSilos(capacity);
+        }));
+        _dispatch.UpdateSilos(answers.Where(a => a.Workers is not null).ToDictionary(a => a.silo, a => a.Workers!.Value));
     }
 
     /// <summary>Trials dispatched to a silo that has left the cluster will never report: train them again elsewhere.</summary>
@@ -500,31 +530,33 @@ public sealed class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// Hands pending trials to silos in rounds: every silo's free room is filled from the queue as the policy decides, then
-    /// each silo gets its group in one call, which starts the trials' grains there.
+    /// Fills every silo's free room from the queue as the policy decides, and sends each silo its group in one call,
+    /// which starts the trials' grains there. The calls are not awaited: starting a group activates its trial grains,
+    /// and a coordinator that waited for that would take no results meanwhile (it was most of its time, see
+    /// `benchmark coordinator`). What a silo could not start comes back to the queue when its call ends.
     /// </summary>
-    private async Task Dispatch()
+    private Task Dispatch()
     {
-        while (_state == SweepState.Running && _pending.Count > 0)
+        if (_state != SweepState.Running || _pending.Count == 0) return Task.CompletedTask;
+        var groups = new Dictionary<SiloAddress, List<TrialAssignment>>();
+        while (_pending.Count > 0 && _dispatch.TryPickSilo(out var silo))
         {
-            var groups = new Dictionary<SiloAddress, List<TrialAssignment>>();
-            while (_pending.Count > 0 && _dispatch.TryPickSilo(out var silo))
-            {
-                var trial = _pending.Dequeue();
-                if (_finished.Contains(trial.Id)) continue;
-                _dispatch.Dispatched(trial.Id, silo);
-                if (!groups.TryGetValue(silo, out var group)) groups[silo] = group = new();
-                group.Add(new TrialAssignment(SweepId, trial, BandEpochsOf(trial)));
-            }
-            if (groups.Count == 0) return;
-            var started = await Task.WhenAll(groups.Select(g => StartOn(g.Key, g.Value)));
-            // A silo that could not take its group is left to the next capacity refresh.
-            if (started.Contains(false)) return;
+            var trial = _pending.Dequeue();
+            if (_finished.Contains(trial.Id)) continue;
+            _dispatch.Dispatched(trial.Id, silo);
+            if (!groups.TryGetValue(silo, out var group)) groups[silo] = group = new();
+            group.Add(new TrialAssignment(SweepId, trial, BandEpochsOf(trial)));
         }
+        // Continuations run on this grain's scheduler, one turn at a time, between the turns of other calls.
+        foreach (var (silo, group) in groups) _ = StartOn(silo, group);
+        return Task.CompletedTask;
     }
 
-    /// <summary>Starts a group of trials on one silo; those that could not be started go back to the queue.</summary>
-    private async Task<bool> StartOn(SiloAddress silo, List<TrialAssignment> group)
+    /// <summary>
+    /// Starts a group of trials on one silo; those that could not be started go back to the queue, for the next dispatch
+    /// (a result, or the capacity refresh, which also tells whether the silo is still there).
+    /// </summary>
+    private async Task StartOn(SiloAddress silo, List<TrialAssignment> group)
     {
         IReadOnlyList<string> notStarted;
         try
@@ -542,7 +574,12 @@ public sealed class SweepCoordinatorGrain(
             if (!_dispatch.Returned(trialId, out _)) continue;
             if (_state == SweepState.Running && !_finished.Contains(trialId)) _pending.Enqueue(_asked[trialId]);
         }
-        return notStarted.Count == 0;
+        if (notStarted.Count > 0)
+        {
+            // A cancelled sweep whose last trials could not start is over now.
+            Signal();
+            await CompleteIfDone();
+        }
     }
 
     /// <summary>The band epochs a trial reaches, at which it reports its metrics; none without hyperband.</summary>
