@@ -18,23 +18,44 @@ public static class RankingExporter
     /// <summary>The sweep file's parameter names, in the order every table shows them.</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = [.. ParameterCatalog.ConfigParameters.Select(p => p.Name)];
 
-    /// <summary>Writes the three files into a folder the caller holds; each is replaced whole or not at all.</summary>
+    /// <summary>
+    /// Writes the three files into a folder the caller holds; each is replaced whole or not at all. Each is written as it
+    /// is made, not made whole in memory first: a sweep of 10,000 configurations has tens of megabytes of them.
+    /// </summary>
     /// <exception cref="ResultsWriteException">A file could not be written.</exception>
     public static void WriteAll(SweepRanking ranking, ResultsFolderLock folder)
     {
-        AtomicFile.WriteAllText(Path.Combine(folder.Directory, CsvFile), ToCsv(ranking));
-        AtomicFile.WriteAllText(Path.Combine(folder.Directory, JsonFile), ToJson(ranking));
-        AtomicFile.WriteAllText(Path.Combine(folder.Directory, MarkdownFile), ToMarkdown(ranking));
+        AtomicFile.Write(Path.Combine(folder.Directory, CsvFile), path => WriteText(path, text => WriteCsv(ranking, text)));
+        AtomicFile.Write(Path.Combine(folder.Directory, JsonFile), path =>
+        {
+            using var file = File.Create(path);
+            WriteJson(ranking, file);
+        });
+        AtomicFile.Write(Path.Combine(folder.Directory, MarkdownFile), path => WriteText(path, text => WriteMarkdown(ranking, text)));
+    }
+
+    private static void WriteText(string path, Action<StreamWriter> write)
+    {
+        using var text = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        write(text);
+    }
+
+    private static string AsText(Action<StringWriter> write)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        write(text);
+        return text.ToString();
     }
 
     /// <summary>The configuration as the sweep file would write it, keyed by parameter name.</summary>
     public static IReadOnlyDictionary<string, string> Parameters(TrialConfig config) =>
         ParameterCatalog.ConfigParameters.ToDictionary(p => p.Name, p => p.Text(config));
 
-    public static string ToCsv(SweepRanking ranking)
+    public static string ToCsv(SweepRanking ranking) => AsText(text => WriteCsv(ranking, text));
+
+    public static void WriteCsv(SweepRanking ranking, TextWriter text)
     {
         var c = CultureInfo.InvariantCulture;
-        using var text = new StringWriter(c);
         using (var csv = CsvWriter.Create(text, new CsvWriterOptions(), true))
         {
             csv.WriteHeader(Headers().ToArray());
@@ -54,7 +75,6 @@ public static class RankingExporter
                 csv.WriteRecord(fields.ToArray());
             }
         }
-        return text.ToString();
     }
 
     private static IEnumerable<string> Headers()
@@ -78,6 +98,13 @@ public static class RankingExporter
 
     public static string ToJson(SweepRanking ranking)
     {
+        using var bytes = new MemoryStream();
+        WriteJson(ranking, bytes);
+        return Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+    }
+
+    public static void WriteJson(SweepRanking ranking, Stream utf8)
+    {
         var document = new
         {
             ranking.Name,
@@ -99,31 +126,33 @@ public static class RankingExporter
             }),
             ParetoFront = SweepStatistics.ParetoFront(ranking.Rows),
         };
-        return JsonSerializer.Serialize(document, SweepJson.Indented) + "\n";
+        JsonSerializer.Serialize(utf8, document, SweepJson.Indented);
+        utf8.WriteByte((byte)'\n');
     }
 
-    public static string ToMarkdown(SweepRanking ranking)
+    public static string ToMarkdown(SweepRanking ranking) => AsText(text => WriteMarkdown(ranking, text));
+
+    public static void WriteMarkdown(SweepRanking ranking, TextWriter md)
     {
-        var md = new StringBuilder();
         string goal = ranking.Metric.Goal.ToString().ToLowerInvariant();
-        md.AppendLine($"# Sweep `{ranking.Name}`").AppendLine();
-        md.AppendLine($"Ranked by `{ranking.Metric.Name}` ({goal}), ties broken by `eval_loss`; mean ± standard deviation over seeds.")
-          .AppendLine();
+        md.WriteLine($"# Sweep `{ranking.Name}`");
+        md.WriteLine();
+        md.WriteLine($"Ranked by `{ranking.Metric.Name}` ({goal}), ties broken by `eval_loss`; mean ± standard deviation over seeds.");
+        md.WriteLine();
         var columns = new List<string> { "rank", "label" };
         columns.AddRange(ParameterNames);
         columns.Add("n");
         columns.AddRange(MetricNames.All);
-        md.AppendLine("| " + string.Join(" | ", columns) + " |");
-        md.AppendLine("|" + string.Concat(columns.Select(_ => "---|")));
+        md.WriteLine("| " + string.Join(" | ", columns) + " |");
+        md.WriteLine("|" + string.Concat(columns.Select(_ => "---|")));
         foreach (var row in ranking.Rows)
         {
             var cells = new List<string> { row.Rank.ToString(CultureInfo.InvariantCulture), row.Label ?? row.ConfigKey };
             cells.AddRange(ParameterCatalog.ConfigParameters.Select(p => p.Text(row.Config)));
             cells.Add(CountCell(row));
             cells.AddRange(MetricNames.All.Select(m => row.Metrics.TryGetValue(m, out var s) ? FormatSummary(s) : "—"));
-            md.AppendLine("| " + string.Join(" | ", cells.Select(c => c.Replace("|", "\\|"))) + " |");
+            md.WriteLine("| " + string.Join(" | ", cells.Select(c => c.Replace("|", "\\|"))) + " |");
         }
-        return md.ToString();
     }
 
     /// <summary>"5", or "3 (2 diverged)" when some seeds did not complete.</summary>
