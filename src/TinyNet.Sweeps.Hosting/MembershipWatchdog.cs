@@ -46,8 +46,10 @@ public sealed class MembershipWatchdog(IMembershipTable table, ILocalSiloDetails
                     // Redis answered, and the table itself is gone ("the membership table version is missing").
                     missing = $"the cluster's membership table no longer lists this silo ({e.Message.TrimEnd('.')})";
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // Any failure to read, cancellations included: Orleans' Redis table gives up on a Redis out of reach
+                    // with a TaskCanceledException, which must not end this service, and with it the silo's host.
                     logger.LogDebug("Could not read the membership table ({Error}); checking again in {Period}", e.Message, Period);
                     continue;
                 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using StackExchange.Redis;
 using TinyNet.Sweeps.Abstractions;
@@ -89,6 +90,8 @@ public static class RedisCluster
             .AddActivityPropagation()
             .AddTinyNetSweeps(o => { o.Workers = settings.Workers; o.SiloName = settings.Name; }));
         if (settings.Cluster.Tls is { } tls) builder.UseOrleans(silo => silo.UseTls(tls.Configure));
+        // Declared dead (cut off, then back): one error line and exit 1 instead of Orleans' abort with stack traces.
+        builder.Services.AddSingleton<IFatalErrorHandler, ExitOnFatalError>();
         builder.Services.AddSingleton<MembershipWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MembershipWatchdog>());
         // Inside Kubernetes, Orleans' hosting takes the pod's name, IP and Orleans labels, and declares silos whose

@@ -20,21 +20,23 @@ public sealed class ClusterUnderTest(RedisServer redis) : IAsyncDisposable
 
     public static string CliDll => CliBinary.Dll;
 
+    /// <summary>Orleans' failure detection tuned to seconds (for the silo command's environment).</summary>
+    public static IReadOnlyDictionary<string, string> QuickFailureDetection { get; } = new Dictionary<string, string>
+    {
+        ["TINYNET_ORLEANS__MEMBERSHIP__PROBETIMEOUT"] = "00:00:01",
+        ["TINYNET_ORLEANS__MEMBERSHIP__NUMMISSEDPROBESLIMIT"] = "2",
+        ["TINYNET_ORLEANS__MEMBERSHIP__NUMVOTESFORDEATHDECLARATION"] = "1",
+        ["TINYNET_ORLEANS__MEMBERSHIP__TABLEREFRESHTIMEOUT"] = "00:00:02",
+    };
+
     /// <param name="extraArguments">More options for the silo command (TLS, say).</param>
     public async Task<SiloProcess> StartSiloAsync(string extraArguments = "")
     {
         int siloPort = RedisServer.FreePort(), gatewayPort = RedisServer.FreePort();
         string name = $"silo-{_silos.Count + 1}";
-        var environment = new Dictionary<string, string>
-        {
-            ["TINYNET_ORLEANS__MEMBERSHIP__PROBETIMEOUT"] = "00:00:01",
-            ["TINYNET_ORLEANS__MEMBERSHIP__NUMMISSEDPROBESLIMIT"] = "2",
-            ["TINYNET_ORLEANS__MEMBERSHIP__NUMVOTESFORDEATHDECLARATION"] = "1",
-            ["TINYNET_ORLEANS__MEMBERSHIP__TABLEREFRESHTIMEOUT"] = "00:00:02",
-        };
         var process = ChildProcesses.Start("dotnet",
             $"{CliDll} silo --redis {redis.Address} --cluster-id {ClusterId} --silo-port {siloPort} --gateway-port {gatewayPort} " +
-            $"--advertise 127.0.0.1 --workers 1 --name {name} {extraArguments}", environment);
+            $"--advertise 127.0.0.1 --workers 1 --name {name} {extraArguments}", QuickFailureDetection);
         var silo = new SiloProcess(name, siloPort, process);
         _silos.Add(silo);
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -41,7 +41,7 @@ public class RedisServer : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static string FindOrInstall()
+    internal static string FindOrInstall()
     {
         foreach (string candidate in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })
             if (File.Exists(candidate)) return candidate;
