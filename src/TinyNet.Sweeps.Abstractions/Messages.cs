@@ -38,7 +38,8 @@ public sealed record SweepProgress(
     [property: Id(5)] int Running,
     [property: Id(6)] IReadOnlyList<TrialResult> NewResults,
     [property: Id(7)] int Cursor,
-    [property: Id(8)] int Stopped = 0)
+    [property: Id(8)] int Stopped = 0,
+    [property: Id(9)] string? Activation = null)
 {
     public int Finished => Completed + Diverged + Failed + Stopped;
     public bool IsOver => State is SweepState.Completed or SweepState.Cancelled && Running == 0;

@@ -58,6 +58,11 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>Results that stand for trials when the search asks for them: a resume's, or those recovered after a reactivation.</summary>
     private readonly Dictionary<string, TrialResult> _known = new();
     private readonly RecordedResults _results = new(options.Value.ResultDetailWindow);
+    /// <summary>
+    /// Names this activation in progress: one reactivated elsewhere records the results again in another order, so a
+    /// client's cursor into the old order means nothing to it, and a client that sees the name change reads them again.
+    /// </summary>
+    private readonly string _activation = Guid.NewGuid().ToString("N");
     /// <summary>Trials whose result came with the launch (a resume's): kept whole, since no trial grain of this sweep holds them.</summary>
     private HashSet<string> _priorIds = new();
     /// <summary>Results by status, kept as they are recorded, so progress costs nothing per result already in.</summary>
@@ -184,7 +189,8 @@ public sealed class SweepCoordinatorGrain(
             _dispatch.Running.Count,
             page,
             cursor + page.Count,
-            Count(TrialStatus.Stopped));
+            Count(TrialStatus.Stopped),
+            _activation);
     }
 
     /// <summary>

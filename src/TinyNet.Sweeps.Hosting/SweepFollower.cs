@@ -17,8 +17,8 @@ public static class SweepFollower
     private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
-    /// Hands every result of the sweep from <paramref name="firstCursor"/> on to <paramref name="onResult"/>, in the order the
-    /// coordinator recorded them. Returns true when the sweep is over, false when <paramref name="cancellationToken"/>
+    /// Hands every result of the sweep from <paramref name="firstCursor"/> on to <paramref name="onResult"/>, each once, in the
+    /// order the coordinator recorded them. Returns true when the sweep is over, false when <paramref name="cancellationToken"/>
     /// fired first (the sweep itself goes on).
     /// </summary>
     public static Task<bool> FollowAsync(
@@ -33,13 +33,25 @@ public static class SweepFollower
         CancellationToken cancellationToken, int firstCursor = 0)
     {
         int cursor = firstCursor;
+        string? activation = null;
+        var handedOn = new HashSet<string>();
         while (true)
         {
             var current = await ProgressAsync(coordinator, cursor, cancellationToken);
             if (current is null) return false;
             // A coordinator that does not know its sweep: the cluster's state was lost (its Redis restarted empty).
             if (current.State == SweepState.NotStarted) throw new SweepStateLostException(coordinator.GetPrimaryKeyString());
-            if (current.NewResults.Count > 0) onResults(current.NewResults);
+            if (activation is not null && current.Activation != activation)
+            {
+                // The coordinator was reactivated (its silo was lost): it has recorded the results again, in another order,
+                // so the cursor into the old order could skip some. Read them all again; those already handed on are skipped.
+                activation = current.Activation;
+                cursor = 0;
+                continue;
+            }
+            activation = current.Activation;
+            var fresh = current.NewResults.Where(r => handedOn.Add(r.Trial.Id)).ToList();
+            if (fresh.Count > 0) onResults(fresh);
             cursor = current.Cursor;
             progress?.Report(current);
             // Over once the sweep is and every result has been handed on (a client far behind catches up in pages).
@@ -85,12 +97,21 @@ public static class SweepFollower
     {
         var all = new List<TrialResult>();
         SweepProgress page;
-        do
+        string? activation = null;
+        while (true)
         {
             page = await coordinator.GetProgress(all.Count, TimeSpan.Zero);
+            if (activation is not null && page.Activation != activation)
+            {
+                // Reactivated meanwhile: its pages are in another order; read them again from the first.
+                all.Clear();
+                activation = page.Activation;
+                continue;
+            }
+            activation = page.Activation;
             all.AddRange(page.NewResults);
+            if (page.NewResults.Count == 0 || all.Count >= page.Finished) break;
         }
-        while (page.NewResults.Count > 0 && all.Count < page.Finished);
         TrialLog.WriteAll(output, all, info.Labels);
         RankingExporter.WriteAll(await coordinator.GetRanking(), output);
         return page with { NewResults = all, Cursor = all.Count };

@@ -34,15 +34,22 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
 
         await coordinator.Start(new SweepLaunch(plan, prior));
         var inFile = prior.Select(r => r.Trial.Id).ToHashSet();
+        // Every trial handed on so far, by either follow below: each is written (or counted as reused) once.
+        var seen = new HashSet<string>();
         int reused = 0, ran = 0;
         bool stopped = false;
         using (var log = TrialLog.OpenForAppend(output))
         {
             void OnResult(IReadOnlyList<TrialResult> results)
             {
-                var fresh = results.Where(r => !inFile.Contains(r.Trial.Id)).ToList();
+                var fresh = new List<TrialResult>(results.Count);
+                foreach (var result in results)
+                {
+                    if (!seen.Add(result.Trial.Id)) continue;
+                    if (inFile.Contains(result.Trial.Id)) reused++;
+                    else fresh.Add(result);
+                }
                 log.Append(fresh);
-                reused += results.Count - fresh.Count;
                 ran += fresh.Count;
             }
             try
