@@ -29,10 +29,13 @@ mkdir -p "$SMOKE_RESULTS"
 PUBLISH=$ROOT/artifacts/compose-smoke/publish   # kept between runs: an unchanged publish is quick and cached by docker
 DOCKERD_PID=""
 COMPOSE=()
+BACKGROUND=()   # the host's publish and embedded runs, stopped on an early exit
 
+kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2> /dev/null || true; }
 cleanup() {
   local status=$?
   trap - EXIT
+  for p in "${BACKGROUND[@]}"; do kill_tree "$p"; wait "$p" 2> /dev/null || true; done
   if [ "${#COMPOSE[@]}" -gt 0 ]; then
     if [ "$status" -ne 0 ]; then
       for s in redis silo1 silo2 silo3; do
@@ -56,6 +59,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+command -v dotnet > /dev/null || fail "no dotnet on PATH: the CLI is published on the host (needs the .NET 10 SDK)"
+# The same publish as deploy/Dockerfile's build stage, on the host (a local base image has no SDK or NuGet cache).
+# It runs while the packages install and debootstrap builds the base image: on a fresh machine each takes minutes.
+publish_started=$(date +%s)
+dotnet publish src/TinyNet.Sweeps.Cli/TinyNet.Sweeps.Cli.csproj -c Release -r linux-x64 --self-contained true \
+    -p:TorchSharpNativeFix=always -o "$PUBLISH" -nologo -v q -nodeReuse:false > "$WORK/publish.log" 2>&1 &
+PUBLISH_PID=$!
+BACKGROUND+=("$PUBLISH_PID")
+
 # --- Tools: Debian's packages, installed only when missing -------------------------------------------------------
 missing=()
 command -v docker > /dev/null || missing+=(docker.io)
@@ -63,7 +75,6 @@ command -v dockerd > /dev/null || missing+=(docker.io)
 docker compose version > /dev/null 2>&1 || command -v docker-compose > /dev/null || missing+=(docker-compose)
 docker image inspect "$BASE_IMAGE" > /dev/null 2>&1 || command -v debootstrap > /dev/null || missing+=(debootstrap)
 command -v jq > /dev/null || missing+=(jq)
-command -v dotnet > /dev/null || fail "no dotnet on PATH: the CLI is published on the host (needs the .NET 10 SDK)"
 if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || fail "needs root to install ${missing[*]} (not root: uid $(id -u))"
   command -v apt-get > /dev/null || fail "needs apt-get to install ${missing[*]} (not a Debian-like system)"
@@ -125,12 +136,30 @@ if ! docker image inspect "$BASE_IMAGE" > /dev/null 2>&1; then
 fi
 
 t=$(date +%s)
-# The same publish as deploy/Dockerfile's build stage, on the host: a local base image has no SDK or NuGet cache.
-dotnet publish src/TinyNet.Sweeps.Cli/TinyNet.Sweeps.Cli.csproj -c Release -r linux-x64 --self-contained true \
-    -p:TorchSharpNativeFix=always -o "$PUBLISH" -nologo -v q > "$WORK/publish.log" 2>&1 \
-  || { tail -30 "$WORK/publish.log" >&2; fail "dotnet publish failed"; }
-say "published the CLI self-contained on the host in $(( $(date +%s) - t )) s ($(du -sm "$PUBLISH" | cut -f1) MB)"
+"${BUILD[@]}" -q --network host -f deploy/smoke/redis.Dockerfile --build-arg BASE_IMAGE="$BASE_IMAGE" \
+    -t tinynet-redis:smoke deploy/smoke > "$WORK/build-redis.log" 2>&1 \
+  || { cat "$WORK/build-redis.log" >&2; fail "building the Redis image failed"; }
+say "built tinynet-redis:smoke (Debian's redis-server on $BASE_IMAGE) in $(( $(date +%s) - t )) s"
+
+wait "$PUBLISH_PID" || { tail -30 "$WORK/publish.log" >&2; fail "dotnet publish failed"; }
+say "published the CLI self-contained on the host in $(( $(date +%s) - publish_started )) s, in parallel with the above ($(du -sm "$PUBLISH" | cut -f1) MB)"
 CLI=$PUBLISH/tinynet-sweeps
+
+# The embedded reference runs, while the images build and the cluster starts (both wait on I/O a good part).
+FAILOVER_TRIALS=48
+cat > "$SMOKE_RESULTS/failover.yaml" << 'EOF'
+name: compose-failover
+method: grid
+seeds: 4
+parameters:
+  activation: {values: [relu, sigmoid, tanh]}
+  epochs: {values: [1000, 2000, 3000, 4000]}
+  batch_size: {value: 32}
+EOF
+( "$CLI" run sweeps/smoke.yaml --out "$WORK/embedded-smoke" && "$CLI" run "$SMOKE_RESULTS/failover.yaml" --out "$WORK/embedded-failover" ) \
+  > "$WORK/embedded.log" 2>&1 &
+EMBEDDED_PID=$!
+BACKGROUND+=("$EMBEDDED_PID")
 
 t=$(date +%s)
 printf 'FROM scratch\nCOPY . /app/\n' | "${BUILD[@]}" -q -t tinynet-app:smoke -f - "$PUBLISH" > "$WORK/build-app.log" 2>&1 \
@@ -138,10 +167,7 @@ printf 'FROM scratch\nCOPY . /app/\n' | "${BUILD[@]}" -q -t tinynet-app:smoke -f
 "${BUILD[@]}" -q -f deploy/Dockerfile -t "$APP_IMAGE" --build-arg SDK_IMAGE="$BASE_IMAGE" \
     --build-arg RUNTIME_IMAGE="$BASE_IMAGE" --build-arg APP_IMAGE=tinynet-app:smoke . > "$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log" >&2; fail "docker build -f deploy/Dockerfile failed"; }
-"${BUILD[@]}" -q --network host -f deploy/smoke/redis.Dockerfile --build-arg BASE_IMAGE="$BASE_IMAGE" \
-    -t tinynet-redis:smoke deploy/smoke > "$WORK/build-redis.log" 2>&1 \
-  || { cat "$WORK/build-redis.log" >&2; fail "building the Redis image failed"; }
-say "built $APP_IMAGE (deploy/Dockerfile on $BASE_IMAGE) and tinynet-redis:smoke in $(( $(date +%s) - t )) s"
+say "built $APP_IMAGE (deploy/Dockerfile on $BASE_IMAGE, /app from the host's publish) in $(( $(date +%s) - t )) s"
 libstdcxx=$(docker run --rm --entrypoint bash "$APP_IMAGE" -c \
   "grep -ao 'GLIBCXX_3\.4\.[0-9]*' /usr/lib/x86_64-linux-gnu/libstdc++.so.6 | sort -t. -k3 -n | tail -1")
 say "the image's libstdc++ goes up to $libstdcxx; libLibTorchSharp.so's GLIBCXX_3.4.32 requirement is weak (TorchSharpNativeFix=always)"
@@ -191,8 +217,7 @@ check() { # label cluster_dir embedded_dir expected
 submit() { "${COMPOSE[@]}" run --rm --no-deps -T submit "$@" --redis redis:6379; }
 
 # --- 1. sweeps/smoke.yaml -------------------------------------------------------------------------------------------
-"$CLI" run sweeps/smoke.yaml --out "$WORK/embedded-smoke" > "$WORK/embedded-smoke.log" 2>&1 \
-  || { cat "$WORK/embedded-smoke.log" >&2; fail "the embedded run of sweeps/smoke.yaml failed"; }
+wait "$EMBEDDED_PID" || { tail -30 "$WORK/embedded.log" >&2; fail "the embedded runs on the host (sweeps/smoke.yaml, the failover sweep) failed"; }
 t=$(date +%s)
 submit submit sweeps/smoke.yaml --wait --out /results/smoke > "$WORK/smoke-client.log" 2>&1 \
   || { tail -20 "$WORK/smoke-client.log" >&2; fail "submit sweeps/smoke.yaml --wait from a client container failed"; }
@@ -200,22 +225,8 @@ say "sweeps/smoke.yaml through the cluster in $(( $(date +%s) - t )) s: $(grep -
 check "smoke" "$SMOKE_RESULTS/smoke" "$WORK/embedded-smoke" 4
 
 # --- 2. a longer sweep, one silo SIGKILLed mid-sweep ----------------------------------------------------------------
-# 48 trials whose epochs (1,000 to 4,000) make results arrive over the sweep, so a silo dies with trials in hand.
-cat > "$SMOKE_RESULTS/failover.yaml" << 'EOF'
-name: compose-failover
-method: grid
-seeds: 4
-parameters:
-  activation: {values: [relu, sigmoid, tanh]}
-  epochs: {values: [1000, 2000, 3000, 4000]}
-  batch_size: {value: 32}
-EOF
-FAILOVER_TRIALS=48
-t=$(date +%s)
-"$CLI" run "$SMOKE_RESULTS/failover.yaml" --out "$WORK/embedded-failover" > "$WORK/embedded-failover.log" 2>&1 \
-  || { cat "$WORK/embedded-failover.log" >&2; fail "the embedded run of the failover sweep failed"; }
-say "failover sweep ($FAILOVER_TRIALS trials) embedded on the host in $(( $(date +%s) - t )) s"
-
+# 48 trials whose epochs (1,000 to 4,000, written above) make results arrive over the sweep: a silo with a result
+# still holds the longer trials of its groups of lanes when it dies.
 t=$(date +%s)
 submit submit /results/failover.yaml --wait --out /results/failover > "$WORK/failover-client.log" 2>&1 &
 client=$!
@@ -238,7 +249,12 @@ say "SIGKILLed $victim's container $(( killed - t )) s into the failover sweep, 
 wait "$client" || { tail -20 "$WORK/failover-client.log" >&2; fail "the failover sweep's client failed after $victim was killed"; }
 say "failover sweep finished $(( $(date +%s) - killed )) s after the kill ($(( $(date +%s) - t )) s in all); $victim is now $(docker inspect -f '{{.State.Status}} (restarts: {{.RestartCount}})' "$(container "$victim")")"
 after=$(tail -n +"$(( done_at_kill + 1 ))" "$log" | jq -r .silo | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')
-say "records after the kill, per silo: ${after:-none}"
+say "records written after the kill, per silo that trained them: ${after:-none}"
+# The survivors must have taken over the dead silo's trials (or, had it hosted the coordinator, resumed the sweep).
+redispatch=$(for s in silo1 silo2 silo3; do [ "$s" = "$victim" ] || "${COMPOSE[@]}" logs --no-color "$s" 2> /dev/null; done \
+  | grep -E "compose-failover-[^ ]*(: [0-9]+ trials were on silos that left the cluster|resumes:)" | head -1 | sed -E 's/^[^|]*\| //')
+[ -n "$redispatch" ] || fail "no surviving silo logged taking over $victim's trials (re-dispatch or resume)"
+say "a survivor logged: $redispatch"
 check "failover" "$SMOKE_RESULTS/failover" "$WORK/embedded-failover" "$FAILOVER_TRIALS"
 
 say "OK in $(elapsed)"
