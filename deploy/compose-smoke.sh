@@ -63,8 +63,11 @@ command -v dotnet > /dev/null || fail "no dotnet on PATH: the CLI is published o
 # The same publish as deploy/Dockerfile's build stage, on the host (a local base image has no SDK or NuGet cache).
 # It runs while the packages install and debootstrap builds the base image: on a fresh machine each takes minutes.
 publish_started=$(date +%s)
+# Its own obj/ and bin/ (--artifacts-path): a restore for linux-x64 into src/*/obj would rewrite the assets files
+# that the tests' own builds, maybe running alongside, read.
 dotnet publish src/TinyNet.Sweeps.Cli/TinyNet.Sweeps.Cli.csproj -c Release -r linux-x64 --self-contained true \
-    -p:TorchSharpNativeFix=always -o "$PUBLISH" -nologo -v q -nodeReuse:false > "$WORK/publish.log" 2>&1 &
+    -p:TorchSharpNativeFix=always --artifacts-path "$ROOT/artifacts/compose-smoke/build" -o "$PUBLISH" \
+    -nologo -v q -nodeReuse:false > "$WORK/publish.log" 2>&1 &
 PUBLISH_PID=$!
 BACKGROUND+=("$PUBLISH_PID")
 
@@ -238,7 +241,7 @@ until [ -n "$victim" ]; do
   kill -0 "$client" 2> /dev/null || { tail -20 "$WORK/failover-client.log" >&2; fail "the failover sweep's client ended before any silo was killed"; }
   [ "$(date +%s)" -lt "$deadline" ] || fail "no results of the failover sweep after 180 s"
   if [ -s "$log" ] && [ "$(wc -l < "$log")" -ge 3 ]; then
-    victim=$(jq -r .silo "$log" | grep -E '^silo[23]$' | head -1 || true)
+    victim=$(jq -r .silo "$log" | grep -E '^silo[0-9]+$' | head -1 || true)
   fi
   sleep 0.2
 done
@@ -252,7 +255,8 @@ after=$(tail -n +"$(( done_at_kill + 1 ))" "$log" | jq -r .silo | sort | uniq -c
 say "records written after the kill, per silo that trained them: ${after:-none}"
 # The survivors must have taken over the dead silo's trials (or, had it hosted the coordinator, resumed the sweep).
 redispatch=$(for s in silo1 silo2 silo3; do [ "$s" = "$victim" ] || "${COMPOSE[@]}" logs --no-color "$s" 2> /dev/null; done \
-  | grep -E "compose-failover-[^ ]*(: [0-9]+ trials were on silos that left the cluster|resumes:)" | head -1 | sed -E 's/^[^|]*\| //')
+  | grep -E "compose-failover-[^ ]*(: [0-9]+ trials were on silos that left the cluster| resumes:)" | sed -E 's/^[^|]*\| //' || true)
+redispatch=${redispatch%%$'\n'*}
 [ -n "$redispatch" ] || fail "no surviving silo logged taking over $victim's trials (re-dispatch or resume)"
 say "a survivor logged: $redispatch"
 check "failover" "$SMOKE_RESULTS/failover" "$WORK/embedded-failover" "$FAILOVER_TRIALS"
