@@ -4,7 +4,7 @@ using System.Xml.Linq;
 
 namespace TinyNet.Sweeps.Deploy.Tests;
 
-/// <summary>deploy/Dockerfile and the repo-root .dockerignore, read as text (no image is built here).</summary>
+/// <summary>deploy/Dockerfile and the repo-root .dockerignore, read as text (ComposeSmokeTests builds and runs the image).</summary>
 public class DockerfileTests
 {
     static readonly List<(string Instruction, string Arguments)> Instructions = Parse(Repo.Read("deploy/Dockerfile"));
@@ -36,32 +36,56 @@ public class DockerfileTests
     static List<(string Instruction, string Arguments)> FinalStage() =>
         Instructions.Skip(Instructions.FindLastIndex(i => i.Instruction == "FROM")).ToList();
 
-    [Fact]
-    public void Builds_on_the_NET_10_SDK_and_runs_on_the_same_distros_runtime()
+    /// <summary>ARG name=default lines before the first FROM: the base images a build may replace.</summary>
+    static Dictionary<string, string> GlobalArgs() =>
+        Instructions.TakeWhile(i => i.Instruction != "FROM").Where(i => i.Instruction == "ARG")
+            .Select(i => i.Arguments.Split('=', 2)).ToDictionary(a => a[0], a => a.Length > 1 ? a[1] : "");
+
+    /// <summary>FROM lines as (image, stage name), ${ARG}s replaced by their defaults.</summary>
+    static List<(string Image, string Stage)> Stages()
     {
-        var froms = All("FROM").Select(f => f.Split(' ')[0]).ToList();
-        Assert.Equal(2, froms.Count);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:10\.0", froms[0]);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/runtime:10\.0", froms[1]);
-        // The TorchSharp native fix decides from the build stage's libstdc++, so both must be one distro.
-        Assert.Equal(froms[0].Split(':')[1], froms[1].Split(':')[1]);
+        var args = GlobalArgs();
+        return All("FROM").Select(f => Regex.Match(f, @"^(\S+) AS (\S+)$", RegexOptions.IgnoreCase))
+            .Select(m => (Regex.Replace(m.Groups[1].Value, @"\$\{(\w+)\}", v => args[v.Groups[1].Value]), m.Groups[2].Value)).ToList();
     }
 
     [Fact]
-    public void Publishes_the_CLI_to_app_and_runs_it_as_the_entrypoint()
+    public void Base_images_are_build_arguments_defaulting_to_NET_10_SDK_and_runtime_deps_of_one_distro()
+    {
+        var args = GlobalArgs();
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:10\.0", args["SDK_IMAGE"]);
+        // Self-contained: the runtime image needs .NET's native dependencies, not .NET.
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/runtime-deps:10\.0", args["RUNTIME_IMAGE"]);
+        Assert.Equal(args["SDK_IMAGE"].Split(':')[1], args["RUNTIME_IMAGE"].Split(':')[1]);
+
+        var froms = All("FROM").ToList();
+        Assert.Equal(["${SDK_IMAGE} AS build", "${APP_IMAGE} AS app", "${RUNTIME_IMAGE} AS runtime"], froms);
+        // By default /app comes from the build stage; APP_IMAGE may name an image holding a publish made elsewhere.
+        var stages = Stages();
+        Assert.Equal(stages[0].Stage, stages[1].Image);
+    }
+
+    [Fact]
+    public void Publishes_the_CLI_self_contained_to_app_and_runs_it_as_the_entrypoint()
     {
         var publish = Assert.Single(All("RUN"), r => r.Contains("dotnet publish"));
         Assert.Contains("src/TinyNet.Sweeps.Cli", publish);
         Assert.Contains("-c Release", publish);
+        Assert.Contains("-r linux-x64", publish);
+        Assert.Contains("--self-contained true", publish);
         Assert.Contains("-o /app", publish);
+        // The build stage's libstdc++ says nothing about the runtime image's: the fix is applied whatever it is.
+        Assert.Contains("-p:TorchSharpNativeFix=always", publish);
 
         string assembly = XDocument.Load(Repo.PathOf("src/TinyNet.Sweeps.Cli/TinyNet.Sweeps.Cli.csproj"))
             .Descendants("AssemblyName").Single().Value;
         var stage = FinalStage();
-        Assert.Equal(["dotnet", $"/app/{assembly}.dll"], ExecForm(Assert.Single(stage, i => i.Instruction == "ENTRYPOINT").Arguments));
+        Assert.Equal([$"/app/{assembly}"], ExecForm(Assert.Single(stage, i => i.Instruction == "ENTRYPOINT").Arguments));
         Assert.Equal(["silo"], ExecForm(Assert.Single(stage, i => i.Instruction == "CMD").Arguments));
-        Assert.Contains(stage, i => i.Instruction == "COPY" && i.Arguments == "--from=build /app ./");
+        Assert.Contains(stage, i => i.Instruction == "COPY" && i.Arguments == "--from=app /app ./");
         Assert.Contains(stage, i => i.Instruction == "WORKDIR" && i.Arguments == "/app");
+        // The runtime stage refuses a base that lacks a library the natives link against.
+        Assert.Contains(stage, i => i.Instruction == "RUN" && i.Arguments.Contains("ldd /app/"));
     }
 
     [Fact]
