@@ -75,7 +75,7 @@ internal static class RunCommand
                         : await runner.RunAsync(plan, folder, resume.Reusable, new ProgressPrinter(plan.Total), stop);
                 }
 
-                io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top)));
+                io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top), io.Console.Profile.Width));
                 if (outcome.Ranking.Rows.Count > parse.GetValue(top))
                     io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
                 io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +

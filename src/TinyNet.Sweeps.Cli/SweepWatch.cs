@@ -32,7 +32,7 @@ internal static class SweepWatch
             }
             var ranking = await coordinator.GetRanking();
             if (folder is not null) RankingExporter.WriteAll(ranking, folder);
-            io.Console.Write(Tables.Ranking(ranking, top));
+            io.Console.Write(Tables.Ranking(ranking, top, io.Console.Profile.Width));
             var final = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
             io.Output.WriteLine($"Sweep {info.Id} {final.State.ToString().ToLowerInvariant()}: {final.Completed} completed, {(final.Stopped > 0 ? $"{final.Stopped} stopped, " : "")}{final.Diverged} diverged, {final.Failed} failed of {final.Total}." +
                                 (folder is null ? "" : $" Results in {Path.GetFullPath(folder.Directory)}."));
