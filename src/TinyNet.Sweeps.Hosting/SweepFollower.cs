@@ -28,13 +28,15 @@ public static class SweepFollower
             progress, cancellationToken, firstCursor);
 
     /// <summary>As above, with the results each progress call brought in one batch (for one write of many records).</summary>
+    /// <param name="handedOn">The trials already handed on, to skip; pass the same set to a follow that goes on from an
+    /// earlier one, so that each trial is handed on once across both.</param>
     public static async Task<bool> FollowAsync(
         ISweepCoordinatorGrain coordinator, Action<IReadOnlyList<TrialResult>> onResults, IProgress<SweepProgress>? progress,
-        CancellationToken cancellationToken, int firstCursor = 0)
+        CancellationToken cancellationToken, int firstCursor = 0, ISet<string>? handedOn = null)
     {
         int cursor = firstCursor;
         string? activation = null;
-        var handedOn = new HashSet<string>();
+        handedOn ??= new HashSet<string>();
         while (true)
         {
             var current = await ProgressAsync(coordinator, cursor, cancellationToken);

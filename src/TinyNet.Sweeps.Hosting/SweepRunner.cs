@@ -34,33 +34,28 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
 
         await coordinator.Start(new SweepLaunch(plan, prior));
         var inFile = prior.Select(r => r.Trial.Id).ToHashSet();
-        // Every trial handed on so far, by either follow below: each is written (or counted as reused) once.
-        var seen = new HashSet<string>();
+        // Shared by both follows below, so each trial is written (or counted as reused) once.
+        var handedOn = new HashSet<string>();
         int reused = 0, ran = 0;
         bool stopped = false;
         using (var log = TrialLog.OpenForAppend(output))
         {
             void OnResult(IReadOnlyList<TrialResult> results)
             {
-                var fresh = new List<TrialResult>(results.Count);
-                foreach (var result in results)
-                {
-                    if (!seen.Add(result.Trial.Id)) continue;
-                    if (inFile.Contains(result.Trial.Id)) reused++;
-                    else fresh.Add(result);
-                }
+                var fresh = results.Where(r => !inFile.Contains(r.Trial.Id)).ToList();
                 log.Append(fresh);
+                reused += results.Count - fresh.Count;
                 ran += fresh.Count;
             }
             try
             {
-                if (!await SweepFollower.FollowAsync(coordinator, OnResult, progress, stop))
+                if (!await SweepFollower.FollowAsync(coordinator, OnResult, progress, stop, handedOn: handedOn))
                 {
                     stopped = true;
                     logger.LogWarning("Stopping sweep {SweepId}: trials in training stop at their next epoch and are trained again when the sweep is run again", sweepId);
                     await coordinator.Abort();
                     using var grace = new CancellationTokenSource(StopGrace);
-                    if (!await SweepFollower.FollowAsync(coordinator, OnResult, progress, grace.Token, firstCursor: reused + ran))
+                    if (!await SweepFollower.FollowAsync(coordinator, OnResult, progress, grace.Token, firstCursor: reused + ran, handedOn: handedOn))
                         logger.LogWarning("Sweep {SweepId}: some trials had not stopped after {Grace} s; leaving them", sweepId, StopGrace.TotalSeconds);
                 }
             }
