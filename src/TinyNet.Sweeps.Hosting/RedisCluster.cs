@@ -2,9 +2,12 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 using StackExchange.Redis;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Grains;
@@ -77,7 +80,8 @@ public static class RedisCluster
         builder.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         builder.UseOrleans(silo => silo
             .UseRedisClustering(o => o.ConfigurationOptions = redis)
-            .AddRedisGrainStorage(SiloSetup.StorageName, o => o.ConfigurationOptions = redis)
+            .ConfigureServices(services => services.AddGrainStorage(SiloSetup.StorageName, (sp, _) => new BatchedRedisGrainStorage(
+                redis, ClusterAddress.ServiceId, sp.GetRequiredService<IGrainStorageSerializer>(), sp.GetRequiredService<ILogger<BatchedRedisGrainStorage>>())))
             .UseRedisReminderService(o => o.ConfigurationOptions = redis)
             .Configure<ClusterOptions>(o => { o.ClusterId = settings.Cluster.ClusterId; o.ServiceId = ClusterAddress.ServiceId; })
             .Configure<SiloOptions>(o => o.SiloName = settings.Name)
