@@ -59,6 +59,10 @@ internal sealed class ClusterConnection
     public static async Task<Connected> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
     {
         // Orleans' client keeps looking for gateways; with no silo up it would wait forever.
+        if (await RedisCluster.ProbeRedisAsync(address) is { } refused)
+            throw new ClusterUnreachableException(
+                $"Could not reach cluster '{address.ClusterId}' through Redis at {address.RedisShown}: {refused} " +
+                "Is Redis up, and does --redis give its password (password=SECRET) and TLS (ssl=true) as the cluster's silos do?");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
         try

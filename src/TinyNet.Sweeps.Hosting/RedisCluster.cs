@@ -105,6 +105,26 @@ public static class RedisCluster
         return builder.Build();
     }
 
+    /// <summary>
+    /// Null when Redis answers this configuration, else Redis' own reason (refused, no or wrong password, TLS): a client
+    /// asks before it connects, so that the reason is what it shows, rather than blaming silos that never answered.
+    /// </summary>
+    public static async Task<string?> ProbeRedisAsync(ClusterAddress address)
+    {
+        var options = ConfigurationOptions.Parse(address.Redis);
+        options.AbortOnConnectFail = true;
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            await connection.GetDatabase().PingAsync();
+            return null;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return e.Message.Split('\n')[0];
+        }
+    }
+
     /// <summary>A started client of the cluster at <paramref name="address"/>; dispose it to disconnect.</summary>
     public static async Task<IHost> ConnectAsync(ClusterAddress address, TelemetryOptions? telemetry = null, CancellationToken cancellationToken = default)
     {
