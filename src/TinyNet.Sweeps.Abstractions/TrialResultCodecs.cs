@@ -1,4 +1,5 @@
 using Orleans.Serialization.Cloning;
+using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Abstractions;
@@ -204,6 +205,8 @@ internal sealed class TrialResultConverter : IConverter<TrialResult, TrialResult
 [RegisterCopier] internal sealed class BandSnapshotCopier : ShallowCopier<BandSnapshot>;
 [RegisterCopier] internal sealed class TrainingOutcomeCopier : ShallowCopier<TrainingOutcome>;
 [RegisterCopier] internal sealed class TrialResultCopier : ShallowCopier<TrialResult>;
+// The whole ranking, which a client in the silo's process would otherwise get as a JSON round trip of every row.
+[RegisterCopier] internal sealed class SweepRankingCopier : ShallowCopier<SweepRanking>;
 
 /// <summary>The domain's read-only lists as the arrays the surrogates hold, without a copy when they already are arrays.</summary>
 internal static class ListCodec

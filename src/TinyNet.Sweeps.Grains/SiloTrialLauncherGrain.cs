@@ -37,7 +37,7 @@ public sealed class SiloTrialLauncherGrain(ILocalSiloDetails silo, ILogger<SiloT
     public Task StopTrialsAtBands(string sweepId, IReadOnlyList<BandStop> stops) =>
         Task.WhenAll(stops.Select(async stop =>
         {
-            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(sweepId, stop.TrialId)).StopAtBand(stop.Epoch); }
+            try { await GrainFactory.GetTrialGrain(sweepId, stop.TrialId).StopAtBand(stop.Epoch); }
             catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} at band {Band} ({Error}); its result will be cut there", stop.TrialId, stop.Epoch, e.Message); }
         }));
 
@@ -46,7 +46,7 @@ public sealed class SiloTrialLauncherGrain(ILocalSiloDetails silo, ILogger<SiloT
     {
         try
         {
-            await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(assignment.SweepId, assignment.Trial.Id)).Start(assignment);
+            await GrainFactory.GetTrialGrain(assignment.SweepId, assignment.Trial.Id).Start(assignment);
             return null;
         }
         catch (Exception e)

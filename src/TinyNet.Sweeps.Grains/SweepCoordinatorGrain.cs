@@ -209,7 +209,7 @@ public sealed class SweepCoordinatorGrain(
     {
         try
         {
-            var snapshot = await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, summary.Trial.Id)).GetSnapshot();
+            var snapshot = await GrainFactory.GetTrialGrain(SweepId, summary.Trial.Id).GetSnapshot();
             // The saved result is the recorded one (a result the coordinator cut at a hyperband stop is kept whole here).
             if (snapshot.Result is { } saved && saved.Outcome.Status == summary.Outcome.Status && saved.Outcome.Metrics == summary.Outcome.Metrics)
                 return saved with { Trial = summary.Trial };
@@ -252,7 +252,7 @@ public sealed class SweepCoordinatorGrain(
         // Each trial answers at once and reports back when its training has stopped (or finished first).
         await Task.WhenAll(_dispatch.Running.Keys.ToList().Select(async trialId =>
         {
-            try { await GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, trialId)).Abort(); }
+            try { await GrainFactory.GetTrialGrain(SweepId, trialId).Abort(); }
             catch (Exception e) { logger.LogWarning("Could not stop trial {TrialId} ({Error})", trialId, e.Message); }
         }));
         Signal();
@@ -417,7 +417,7 @@ public sealed class SweepCoordinatorGrain(
     {
         var prior = _launch!.PriorResults.Select(r => r.Trial.Id).ToHashSet();
         var snapshots = await Task.WhenAll(finishedIds.Where(id => !prior.Contains(id)).Select(id =>
-            GrainFactory.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(SweepId, id)).GetSnapshot()));
+            GrainFactory.GetTrialGrain(SweepId, id).GetSnapshot()));
         // A trial whose saved result is missing is simply trained again.
         foreach (var snapshot in snapshots)
             if (snapshot.Result is { } result) _known.TryAdd(result.Trial.Id, result);
