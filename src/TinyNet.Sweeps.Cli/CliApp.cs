@@ -15,6 +15,7 @@ public static class CliApp
         var root = new RootCommand("TinyNet.Sweeps: hyperparameter sweeps of TinyNet on an Orleans cluster, ranked by loss and calibration.")
         {
             ValidateCommand.Create(io),
+            SchemaCommand.Create(io),
             RunCommand.Create(io),
             BenchmarkCommand.Create(io),
             SiloCommand.Create(io),

@@ -14,7 +14,9 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 /// </remarks>
 internal static class EarlyTerminateReader
 {
-    private static readonly string[] Keys = ["type", "min_iter", "max_iter", "s", "eta", "strict"];
+    internal static readonly string[] Keys = ["type", "min_iter", "max_iter", "s", "eta", "strict"];
+
+    internal const string HyperbandType = "hyperband";
 
     private const string Example = "{type: hyperband, min_iter: 3}";
 
@@ -81,9 +83,9 @@ internal static class EarlyTerminateReader
             d.Error(map, $"early_terminate needs 'type: hyperband', the only type, as in {Example}");
             return;
         }
-        if (YamlScalars.Read(node, d, "early_terminate type") is not { } s || s is { Kind: ScalarKind.String, Text: "hyperband" })
+        if (YamlScalars.Read(node, d, "early_terminate type") is not { } s || s.Kind == ScalarKind.String && s.Text == HyperbandType)
             return;
-        string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, ["hyperband"]) : "";
+        string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, [HyperbandType]) : "";
         d.Error(node, $"early_terminate type must be hyperband, the only type, not {s.Describe()}{hint}");
     }
 

@@ -35,9 +35,11 @@ public sealed record ParamBounds(double Min, bool MinInclusive, double Max, bool
 /// </summary>
 /// <param name="Read">The value in a configuration: an enum, a double or an int; null for <c>seed</c>, which is not part of one.</param>
 /// <param name="LabelFormat">Its part of a configuration's one-line label, {0} standing for the value: "lr={0}", "{0}ep".</param>
+/// <param name="Summary">What the parameter does, in one sentence: the sweep file schema shows it in editors.</param>
 public sealed record KnownParameter(
     string Name, ParamType Type, IReadOnlyList<string> Choices, ParamBounds Bounds, string Why,
-    Func<TrialConfig, ParamValue, TrialConfig> Apply, Func<TrialConfig, object>? Read = null, string LabelFormat = "{0}")
+    Func<TrialConfig, ParamValue, TrialConfig> Apply, Func<TrialConfig, object>? Read = null, string LabelFormat = "{0}",
+    string Summary = "")
 {
     public string TypeName => Type switch
     {
@@ -84,34 +86,34 @@ public static class ParameterCatalog
     private static readonly KnownParameter[] All =
     [
         new("activation", ParamType.Choice, ["sigmoid", "relu", "tanh"], AnyChoice, "",
-            (c, v) => c with { Activation = Enum.Parse<Activation>(v.Choice!, ignoreCase: true) }, c => c.Activation),
+            (c, v) => c with { Activation = Enum.Parse<Activation>(v.Choice!, ignoreCase: true) }, c => c.Activation, Summary: "Activation of the hidden layer (the output layer is always sigmoid)."),
         new("optimizer", ParamType.Choice, ["sgd", "adam", "adamw"], AnyChoice, "",
-            (c, v) => c with { Optimizer = Enum.Parse<OptimizerKind>(v.Choice!, ignoreCase: true) }, c => c.Optimizer),
+            (c, v) => c with { Optimizer = Enum.Parse<OptimizerKind>(v.Choice!, ignoreCase: true) }, c => c.Optimizer, Summary: "Optimiser of every step: plain SGD (with optional momentum), Adam or AdamW."),
         new("learning_rate", ParamType.Float, [], new(0, false, 10, true),
             "a step of zero or against the gradient does not learn, and above 10 one step overflows TinyNet's outputs",
-            (c, v) => c with { LearningRate = v.Number!.Value }, c => c.LearningRate, "lr={0}"),
+            (c, v) => c with { LearningRate = v.Number!.Value }, c => c.LearningRate, "lr={0}", Summary: "Step size of the optimiser."),
         new("momentum", ParamType.Float, [], Between(0, 1, maxInclusive: false), "momentum 1 or more never forgets old gradients and diverges",
-            (c, v) => c with { Momentum = v.Number!.Value }, c => c.Momentum, "mom={0}"),
+            (c, v) => c with { Momentum = v.Number!.Value }, c => c.Momentum, "mom={0}", Summary: "SGD momentum; Adam and AdamW ignore it."),
         new("weight_decay", ParamType.Float, [], Between(0, 10),
             "negative decay pushes weights to grow, and above 10 the decay swamps every gradient",
-            (c, v) => c with { WeightDecay = v.Number!.Value }, c => c.WeightDecay, "wd={0}"),
+            (c, v) => c with { WeightDecay = v.Number!.Value }, c => c.WeightDecay, "wd={0}", Summary: "Weight decay as PyTorch means it: L2 added to the gradient (SGD, Adam) or decoupled decay (AdamW)."),
         new("noise_level", ParamType.Float, [], Between(0, 1), "it is a fraction of the pixel range",
-            (c, v) => c with { NoiseLevel = v.Number!.Value }, c => c.NoiseLevel, "noise={0}"),
+            (c, v) => c with { NoiseLevel = v.Number!.Value }, c => c.NoiseLevel, "noise={0}", Summary: "Width of the uniform pixel noise of the training examples: each pixel moves by up to ±noise_level/2."),
         new("clean_ratio", ParamType.Float, [], Between(0, 1), "it is a fraction of each batch",
-            (c, v) => c with { CleanRatio = v.Number!.Value }, c => c.CleanRatio, "clean={0}"),
+            (c, v) => c with { CleanRatio = v.Number!.Value }, c => c.CleanRatio, "clean={0}", Summary: "Fraction of each batch drawn at the clean noise level (0.05) instead of noise_level."),
         new("epochs", ParamType.Int, [], Integers(1, 100_000),
             "a trial needs at least one optimiser step, and 100000 steps are already about ten seconds of training and a 2 MB loss history per trial",
-            (c, v) => c with { Epochs = (int)v.Number!.Value }, c => c.Epochs, "{0}ep"),
+            (c, v) => c with { Epochs = (int)v.Number!.Value }, c => c.Epochs, "{0}ep", Summary: "Optimiser steps, each on a freshly drawn batch (the notebook's \"epoch\"); hyperband's iterations."),
         new("batch_size", ParamType.Int, [], Integers(2, 4096),
             "a batch needs at least one horizontal/vertical pair, and every step draws a fresh batch, so more than 4096 examples only slow training down",
-            (c, v) => c with { BatchSize = (int)v.Number!.Value }, c => c.BatchSize, "bs{0}"),
+            (c, v) => c with { BatchSize = (int)v.Number!.Value }, c => c.BatchSize, "bs{0}", Summary: "Examples in each freshly drawn batch."),
         new("hidden_units", ParamType.Int, [], Integers(1, 1024),
             "the hidden layer needs at least one unit, and TinyNet's 4 inputs gain nothing from more than 1024 while memory grows with every unit",
-            (c, v) => c with { HiddenUnits = (int)v.Number!.Value }, c => c.HiddenUnits, "h{0}"),
+            (c, v) => c with { HiddenUnits = (int)v.Number!.Value }, c => c.HiddenUnits, "h{0}", Summary: "Units of the hidden layer."),
         new("loss", ParamType.Choice, ["mse", "bce"], AnyChoice, "",
-            (c, v) => c with { Loss = Enum.Parse<LossKind>(v.Choice!, ignoreCase: true) }, c => c.Loss),
+            (c, v) => c with { Loss = Enum.Parse<LossKind>(v.Choice!, ignoreCase: true) }, c => c.Loss, Summary: "Training loss: mean squared error or binary cross-entropy."),
         new(Seed, ParamType.Int, [], Integers(0, int.MaxValue), "a seed is a non-negative 32-bit integer, as the trainer's generators take it",
-            (c, _) => c),
+            (c, _) => c, Summary: "Seeds as a parameter, as W&B users sweep them: its values become the seed list (instead of the top-level 'seeds')."),
     ];
 
     /// <summary>The parameters a <see cref="TrialConfig"/> holds (all but <c>seed</c>), in table order.</summary>

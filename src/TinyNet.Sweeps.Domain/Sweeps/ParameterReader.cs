@@ -8,7 +8,7 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 /// </summary>
 internal static class ParameterReader
 {
-    private static readonly string[] SpecKeys = ["distribution", "value", "values", "probabilities", "min", "max", "mu", "sigma", "q", "a", "b"];
+    internal static readonly string[] SpecKeys = ["distribution", "value", "values", "probabilities", "min", "max", "mu", "sigma", "q", "a", "b"];
 
     public static ParameterSpec? Read(KnownParameter parameter, YamlScalarNode keyNode, YamlNode node, SweepMethod? method, Diagnostics diagnostics)
     {
@@ -117,7 +117,7 @@ internal static class ParameterReader
         _ => ["min", "max"],
     };
 
-    private static string[] RequiredKeys(Distribution d) => d switch
+    internal static string[] RequiredKeys(Distribution d) => d switch
     {
         Distribution.Constant => ["value"],
         Distribution.Categorical => ["values"],

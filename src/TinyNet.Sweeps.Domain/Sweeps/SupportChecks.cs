@@ -17,21 +17,12 @@ internal static class SupportChecks
         string dist = DistributionNames.Of(spec.Distribution);
         bool categorical = spec.Distribution is Distribution.Constant or Distribution.Categorical or Distribution.CategoricalWithProbabilities;
 
+        if (DistributionRefusal(parameter, spec.Distribution) is { } refusal)
+            return Fail(distNode, refusal);
         if (name == ParameterCatalog.Seed)
-        {
-            if (spec.Distribution is Distribution.Constant or Distribution.Categorical or Distribution.IntUniform)
-                return CheckGridValues(parameter, spec, keyNode, diagnostics);
-            return Fail(distNode, $"seed: its values become the seed list, so it takes 'value', 'values' or int_uniform 'min'/'max', not {dist}");
-        }
-        if (parameter.Type == ParamType.Choice && !categorical)
-            return Fail(distNode, $"{name} is one of {string.Join(", ", parameter.Choices)}: use 'value' or 'values', not distribution {dist}");
-        if (parameter.Type == ParamType.Int && !categorical && spec.Distribution != Distribution.IntUniform)
-        {
-            if (!DistributionNames.IsQuantized(spec.Distribution))
-                return Fail(distNode, $"{name} needs whole numbers but {dist} draws fractions; use int_uniform, q_uniform or q_log_uniform_values with a whole q");
-            if (spec.Q != Math.Floor(spec.Q))
-                return Fail(distNode, $"{name} needs whole numbers: q must be a whole number, not {ValueTyping.Format(spec.Q)}");
-        }
+            return CheckGridValues(parameter, spec, keyNode, diagnostics);
+        if (NeedsWholeQ(parameter, spec.Distribution) && spec.Q != Math.Floor(spec.Q))
+            return Fail(distNode, $"{name} needs whole numbers: q must be a whole number, not {ValueTyping.Format(spec.Q)}");
 
         if (method == SweepMethod.Grid)
         {
@@ -58,6 +49,26 @@ internal static class SupportChecks
             return false;
         }
     }
+
+    /// <summary>Why a parameter can never take a distribution, whatever its bounds and method; null when it can.</summary>
+    public static string? DistributionRefusal(KnownParameter parameter, Distribution distribution)
+    {
+        string name = parameter.Name, dist = DistributionNames.Of(distribution);
+        bool categorical = distribution is Distribution.Constant or Distribution.Categorical or Distribution.CategoricalWithProbabilities;
+        if (name == ParameterCatalog.Seed)
+            return distribution is Distribution.Constant or Distribution.Categorical or Distribution.IntUniform
+                ? null
+                : $"seed: its values become the seed list, so it takes 'value', 'values' or int_uniform 'min'/'max', not {dist}";
+        if (parameter.Type == ParamType.Choice && !categorical)
+            return $"{name} is one of {string.Join(", ", parameter.Choices)}: use 'value' or 'values', not distribution {dist}";
+        if (parameter.Type == ParamType.Int && !categorical && distribution != Distribution.IntUniform && !DistributionNames.IsQuantized(distribution))
+            return $"{name} needs whole numbers but {dist} draws fractions; use int_uniform, q_uniform or q_log_uniform_values with a whole q";
+        return null;
+    }
+
+    /// <summary>An integer parameter drawn from a quantized distribution: only a whole q keeps its draws whole.</summary>
+    public static bool NeedsWholeQ(KnownParameter parameter, Distribution distribution) =>
+        parameter.Type == ParamType.Int && DistributionNames.IsQuantized(distribution);
 
     /// <summary>
     /// A normal-family distribution always has some mass outside finite bounds. It is accepted when that

@@ -7,20 +7,35 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 /// <summary>Reads the top-level keys of a sweep file into a <see cref="SweepDefinition"/>.</summary>
 internal static class SweepReader
 {
-    private static readonly string[] TopLevelKeys =
+    // The tables below are also what SweepSchema describes, so the editor schema cannot drift from the reader.
+    internal static readonly string[] TopLevelKeys =
     [
         "method", "metric", "run_cap", "parameters", "name", "description", "project", "entity",
         "program", "command", "early_terminate", "controller",
         "seeds", "configurations", "sampler_seed", "round_size", // ours
     ];
 
-    private const int MaxSeeds = 10_000;
+    internal static readonly string[] Methods = [.. Enum.GetValues<SweepMethod>().Select(m => m.ToString().ToLowerInvariant())];
 
-    private const int MaxLabelLength = 200;
+    internal static readonly string[] MetricKeys = ["name", "goal", "target", "impute", "impute_while_running"];
+
+    internal static readonly string[] MetricGoals = ["minimize", "maximize"];
+
+    internal static readonly string[] ImputeValues = ["worst", "best", "latest"];
+
+    internal static readonly string[] ImputeWhileRunningValues = ["false", "latest", "best", "worst"];
+
+    internal static readonly string[] ControllerTypes = ["cloud", "local"];
+
+    internal const int MaxSeeds = 10_000;
+
+    internal const int MaxLabelLength = 200;
 
     // C0, DEL, C1, and the line and paragraph separators: what would break a label out of its one line.
-    private static readonly System.Buffers.SearchValues<char> ControlCharacters =
-        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c), '\u2028', '\u2029']);
+    internal static readonly char[] LabelControlCharacters =
+        [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c), '\u2028', '\u2029'];
+
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(LabelControlCharacters);
 
     private sealed record Entry(YamlScalarNode Key, YamlNode Value);
 
@@ -100,7 +115,7 @@ internal static class SweepReader
         return sized ? plan : null;
     }
 
-    private const int MaxRoundSize = 1000;
+    internal const int MaxRoundSize = 1000;
 
     /// <summary>W&amp;B's two refusals of a bayes sweep: it optimises a metric, and needs something to search.</summary>
     private static void CheckBayes(Dictionary<string, Entry> entries, YamlNode methodNode, List<ParameterSpec>? parameters, Diagnostics d)
@@ -139,9 +154,9 @@ internal static class SweepReader
         }
         if (YamlScalars.Read(type.Value, d, "controller type") is not { } s)
             return false;
-        if (s is { Kind: ScalarKind.String, Text: "cloud" or "local" })
+        if (s.Kind == ScalarKind.String && ControllerTypes.Contains(s.Text))
             return true;
-        string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, ["cloud", "local"]) : "";
+        string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, ControllerTypes) : "";
         d.Error(type.Value, $"controller type must be cloud or local, not {s.Describe()}{hint}");
         return false;
     }
@@ -166,7 +181,7 @@ internal static class SweepReader
                 d.Error(s.Node, $"method {s.Shown} is not supported: it needs a program of your own to suggest trials; supported methods: grid, random, bayes");
                 return null;
             default:
-                string hint = DidYouMean.Hint(s.Text, ["grid", "random", "bayes"]);
+                string hint = DidYouMean.Hint(s.Text, Methods);
                 d.Error(s.Node, $"unknown method '{s.Shown}'{(hint.Length > 0 ? hint : ";")} supported methods: grid, random, bayes");
                 return null;
         }
@@ -181,7 +196,7 @@ internal static class SweepReader
             d.Error(entry.Value, "metric must be a mapping such as {name: calibration_error, goal: minimize}");
             return null;
         }
-        string[] keys = ["name", "goal", "target", "impute", "impute_while_running"];
+        string[] keys = MetricKeys;
         string? name = null;
         MetricGoal goal = MetricGoal.Minimize;
         YamlNode? goalNode = null;
@@ -209,7 +224,7 @@ internal static class SweepReader
                     else if (g.Text == "maximize") goal = MetricGoal.Maximize;
                     else
                     {
-                        string hint = DidYouMean.Hint(g.Text, ["minimize", "maximize"]);
+                        string hint = DidYouMean.Hint(g.Text, MetricGoals);
                         d.Error(v, $"metric goal must be minimize or maximize, not '{g.Shown}'{hint}");
                         ok = false;
                     }
@@ -261,7 +276,7 @@ internal static class SweepReader
         // W&B's schema wants the string 'false'; PyYAML reads a bare false as a boolean, which it refuses.
         if (key == "impute_while_running" && s is { Kind: ScalarKind.Bool, Number: 0 })
             return " (W&B's schema wants 'false' quoted: it refuses the boolean)";
-        string[] allowed = key == "impute" ? ["worst", "best", "latest"] : ["false", "latest", "best", "worst"];
+        string[] allowed = key == "impute" ? ImputeValues : ImputeWhileRunningValues;
         if (s.Kind == ScalarKind.String && allowed.Contains(s.Text))
             return "";
         string hint = s.Kind == ScalarKind.String ? DidYouMean.Hint(s.Text, allowed) : "";

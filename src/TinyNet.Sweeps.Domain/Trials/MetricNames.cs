@@ -15,6 +15,19 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
         [FinalLoss, EvalLoss, EvalAccuracy, Brier, CalibrationError, ClearConfidence, AmbiguousConfidence];
 
+    /// <summary>What a metric measures, in one sentence: the sweep file schema shows it in editors.</summary>
+    public static string Meaning(string name) => name switch
+    {
+        FinalLoss => "Training loss of the last epoch (lower is better).",
+        EvalLoss => "The trial's loss on a fixed held-out set of 2,000 noisy examples shared by all trials (lower is better).",
+        EvalAccuracy => "Fraction of the held-out set where the larger output is the right class (higher is better).",
+        Brier => "Multi-class Brier score on the held-out set (lower is better).",
+        CalibrationError => "Mean |output - target| over the 7 stress cases: 1/0 on clear lines, 0.5/0.5 on diagonals and the gray block (lower is better; the default).",
+        ClearConfidence => "Mean output of the correct class over the 4 clear cases (higher is better).",
+        AmbiguousConfidence => "Mean of max(H, V) over the 3 ambiguous cases (0.5 is ideal).",
+        _ => throw new ArgumentException($"Unknown metric '{name}'. Known: {string.Join(", ", All)}.", nameof(name)),
+    };
+
     /// <summary>Which way a metric is better, so a goal that looks backwards can be pointed out.</summary>
     public static MetricDirection Direction(string name) => name switch
     {
