@@ -27,12 +27,16 @@ public interface ITrialGrain : IGrainWithStringKey
     static string KeyFor(string sweepId, string trialId) => $"{sweepId}/{trialId}";
 }
 
-/// <summary>A silo-pinned grain that tells the coordinator how many trials its silo trains at once.</summary>
+/// <summary>A silo-pinned grain that tells the coordinator how many trials its silo trains at once, and is training.</summary>
 [Alias("TinyNet.Sweeps.ISiloCapacityGrain")]
 public interface ISiloCapacityGrain : IGrainWithStringKey
 {
     [Alias("GetWorkerCount")]
     Task<int> GetWorkerCount();
+
+    /// <summary>How many of the sweep's trials are training on this silo now; its other trials here wait in the silo's queue.</summary>
+    [Alias("GetTraining")]
+    Task<int> GetTraining(string sweepId);
 }
 
 /// <summary>

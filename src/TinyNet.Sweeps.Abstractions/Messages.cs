@@ -28,6 +28,10 @@ public sealed record BandStop(
 
 public enum SweepState { NotStarted, Running, Completed, Cancelled }
 
+/// <param name="Running">Trials handed to silos and not back yet: <paramref name="Training"/> plus <paramref name="Queued"/>.</param>
+/// <param name="Training">Of those, the trials on a training worker (as part of a group of lanes, with lanes), as the
+/// silos last said (at most a second or so ago).</param>
+/// <param name="Queued">Of those, the trials waiting in their silo's queue for a worker.</param>
 [GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.SweepProgress")]
 public sealed record SweepProgress(
     [property: Id(0)] SweepState State,
@@ -39,7 +43,9 @@ public sealed record SweepProgress(
     [property: Id(6)] IReadOnlyList<TrialResult> NewResults,
     [property: Id(7)] int Cursor,
     [property: Id(8)] int Stopped = 0,
-    [property: Id(9)] string? Activation = null)
+    [property: Id(9)] string? Activation = null,
+    [property: Id(10)] int Training = 0,
+    [property: Id(11)] int Queued = 0)
 {
     public int Finished => Completed + Diverged + Failed + Stopped;
     public bool IsOver => State is SweepState.Completed or SweepState.Cancelled && Running == 0;

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Logging;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using TinyNet.Sweeps.Abstractions;
@@ -40,15 +38,14 @@ internal static class BenchmarkCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             int count = parse.GetValue(trialsOption), epochs = parse.GetValue(epochsOption), workers = parse.GetValue(workersOption);
-            Log.Logger = Observability.CreateLogger(new LogOptions { Level = LogEventLevel.Warning });
-            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
+            await using var log = CommandLog.Start(io, new LogOptions { Level = LogEventLevel.Warning });
 
             var trainer = new TorchTrialTrainer();
             trainer.Train(new TrialConfig { Epochs = 1 }, 0); // load the native library outside the timings
             var startup = Stopwatch.StartNew();
-            await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions { Silos = 1, WorkersPerSilo = workers }, cancellationToken);
+            await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions { Silos = 1, WorkersPerSilo = workers, Logger = log.Logger }, cancellationToken);
             startup.Stop();
-            var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
+            var runner = new SweepRunner(cluster.Client, log.Factory.CreateLogger<SweepRunner>());
 
             // The first sweep in a process also pays for JIT-compiling Orleans, serializers and storage
             // (thousands of methods); measure it apart from the steady state that long sweeps see.
@@ -57,7 +54,6 @@ internal static class BenchmarkCommand
             var warm = await Measure(trainer, runner, Trials(count, epochs, firstSeed: 0), workers, memory, cancellationToken);
 
             Print(io, workers, startup.Elapsed, cold, warm, memory);
-            await Log.CloseAndFlushAsync();
             return ExitCodes.Success;
         });
         return command;

@@ -69,7 +69,9 @@ public static class CliApp
 public sealed class CliIO(TextWriter output, TextWriter error, StopSignals signals)
 {
     public TextWriter Output { get; } = output;
-    public TextWriter Error { get; } = error;
+
+    /// <summary>Logs write here from any thread, alongside the command's own lines: one line at a time.</summary>
+    public TextWriter Error { get; } = TextWriter.Synchronized(error);
 
     /// <summary>Ctrl-C and SIGTERM: a command that winds down by itself asks for a token, then returns the signal's exit code.</summary>
     public StopSignals Signals { get; } = signals;

@@ -4,9 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Logging;
 using TinyNet.Sweeps.Domain.Export;
 using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Abstractions;
@@ -37,19 +35,19 @@ internal static class CoordinatorBenchmark
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            Log.Logger = Observability.CreateLogger(new LogOptions { Level = LogEventLevel.Warning });
-            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
+            await using var log = CommandLog.Start(io, new LogOptions { Level = LogEventLevel.Warning });
             int count = parse.GetValue(trials);
             var occupancy = new CoordinatorOccupancy();
             await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
             {
                 Silos = parse.GetValue(silos),
                 WorkersPerSilo = parse.GetValue(workers),
+                Logger = log.Logger,
                 ConfigureSilo = silo => silo
                     .ConfigureServices(services => services.AddSingleton<ITrialTrainer, InstantTrainer>())
                     .AddIncomingGrainCallFilter(occupancy),
             }, cancellationToken);
-            var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
+            var runner = new SweepRunner(cluster.Client, log.Factory.CreateLogger<SweepRunner>());
 
             await Run(runner, Plan(2_000, firstSeed: 1_000_000), cancellationToken);
             occupancy.Reset();
@@ -66,7 +64,6 @@ internal static class CoordinatorBenchmark
                                 $"a ceiling of {(count / reports.Cpu.TotalSeconds).ToString("0", c)} results/s into one sweep");
             io.Output.WriteLine($"  once a sweep: start {Ms(occupancy.Of(nameof(ISweepCoordinatorGrain.Start)).Wall)} ms in the call, ranking {Ms(occupancy.Of(nameof(ISweepCoordinatorGrain.GetRanking)).Cpu)} ms of CPU");
             io.Output.WriteLine($"  peak working set {(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0).ToString("0", c)} MiB");
-            await Log.CloseAndFlushAsync();
             return ExitCodes.Success;
         });
         return command;

@@ -1,30 +1,31 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Display;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Export;
 using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Sweeps;
+using TinyNet.Sweeps.Hosting;
 
 namespace TinyNet.Sweeps.Cli;
 
 /// <summary>
 /// A live view of a sweep in the terminal (Spectre.Console's <c>Live</c> display, drawn on standard error so standard
-/// output keeps only the final table): trials finished, running, failed and diverged, trials per second, time left
+/// output keeps only the final table): trials finished, failed and diverged, training and queued in the silos, trials per second, time left
 /// and the best configuration so far. The ranking is folded client-side from the reports' new results, at most
 /// every <see cref="RankPeriod"/>.
-/// While the view runs, the process's standard error is swapped for a buffer so that log lines (Serilog writes to
-/// <c>Console.Error</c>) cannot tear it: the last few are shown inside the view, and warnings and errors are printed
-/// again below it when it ends. <c>--log-json</c> files receive every event as usual.
+/// While the view runs, the command's log events come to it instead of the console (<see cref="ConsoleLogRoute"/>), so
+/// no line can tear it: it prints them above itself, where they stay. <c>--log-json</c> files receive every event as usual.
 /// </summary>
-internal sealed partial class LiveProgress : IProgress<SweepProgress>
+internal sealed class LiveProgress : IProgress<SweepProgress>
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromMilliseconds(250);
     internal static readonly TimeSpan RankPeriod = TimeSpan.FromMilliseconds(500);
-    private const int LogLinesShown = 4;
 
     private readonly string _name;
     private readonly MetricSpec _metric;
@@ -69,49 +70,55 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> with this view as its progress, drawing the view until the work ends; the final
-    /// frame stays on screen, so what is printed afterwards (the ranked table) comes below it.
-    /// </summary>
-    public async Task<T> ShowWhileAsync<T>(Func<IProgress<SweepProgress>, Task<T>> work)
+    /// <summary>The process's standard error as a live console, a few columns short of the terminal.</summary>
+    public static IAnsiConsole StandardError()
     {
-        var stderr = Console.Error;
-        int width = SafeWidth();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(stderr),
+            Out = new AnsiConsoleOutput(Console.Error),
             Ansi = AnsiSupport.Detect,
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.Yes,
         });
-        // A few columns short of the terminal: a full-width last line would wrap when the terminal echoes "^C" there,
-        // pushing the next redraw one line down.
-        console.Profile.Width = width - 3;
-        var logs = new LogCapture();
-        Console.SetError(TextWriter.Synchronized(logs));
+        // A full-width last line would wrap when the terminal echoes "^C" there, pushing the next redraw one line down.
+        console.Profile.Width = SafeWidth() - 3;
+        return console;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with this view as its progress, drawing the view on <paramref name="console"/> until
+    /// the work ends, with the events of <paramref name="log"/> printed above it; the final frame stays on screen, so what
+    /// is printed afterwards (the ranked table) comes below it.
+    /// </summary>
+    public async Task<T> ShowWhileAsync<T>(IAnsiConsole console, ConsoleLogRoute log, Func<IProgress<SweepProgress>, Task<T>> work)
+    {
+        var events = new LogLines();
         try
         {
-            return await console.Live(Render(logs)).AutoClear(false).Overflow(VerticalOverflow.Ellipsis)
+            using var diverted = log.DivertTo(events);
+            return await console.Live(Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis)
                 .StartAsync(async context =>
                 {
                     var task = work(this);
                     while (!task.IsCompleted)
                     {
-                        await Task.WhenAny(task, Task.Delay(RefreshPeriod));
-                        context.UpdateTarget(Render(logs));
+                        await Task.WhenAny(task, Task.Delay(RefreshPeriod), events.Arrived);
+                        // Written from this loop only: the live display is not thread-safe.
+                        events.PrintAbove(console);
+                        context.UpdateTarget(Render());
                         context.Refresh();
                     }
                     ForceRank();
-                    context.UpdateTarget(Render(logs));
+                    events.PrintAbove(console);
+                    context.UpdateTarget(Render());
                     context.Refresh();
                     return await task;
                 });
         }
         finally
         {
-            Console.SetError(stderr);
-            foreach (string line in logs.Important()) stderr.WriteLine(line);
-            stderr.Flush();
+            // Those that came as the view closed, below it.
+            events.PrintAbove(console);
         }
     }
 
@@ -149,7 +156,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
         lock (_gate) return _best;
     }
 
-    private IRenderable Render(LogCapture logs)
+    private IRenderable Render()
     {
         var best = Best();
         SweepProgress? p;
@@ -173,7 +180,7 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
             double fraction = total == 0 ? 1 : Math.Clamp((double)finished / total, 0, 1);
             rows.Add(new Markup($"{Bar(fraction, 40)} [bold]{finished}/{total}[/] trials finished ({(fraction * 100).ToString("0", c)} %)"));
             rows.Add(new Markup(
-                $"[green]{p.Completed} completed[/]   [grey]{p.Stopped} stopped[/]   [yellow]{p.Diverged} diverged[/]   [red]{p.Failed} failed[/]   [blue]{p.Running} running[/]"));
+                $"[green]{p.Completed} completed[/]   [grey]{p.Stopped} stopped[/]   [yellow]{p.Diverged} diverged[/]   [red]{p.Failed} failed[/]   [blue]{p.Training} training[/], {p.Queued} queued"));
             double rate = (finished - Math.Max(firstFinished, 0)) / Math.Max(elapsed.TotalSeconds, 1e-3);
             int left = total - finished;
             string eta = p.IsOver ? (p.State == SweepState.Cancelled ? $"cancelled, {Math.Max(left, 0)} not run" : "done")
@@ -186,9 +193,6 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
                                 $"  {Markup.Escape(_metric.Name)} = [bold]{Markup.Escape(RankingExporter.FormatSummary(summary))}[/] (n={best.Completed})"));
         else
             rows.Add(new Markup("[grey]best so far: no completed trial yet[/]"));
-        var recent = logs.Recent(LogLinesShown);
-        if (recent.Count > 0)
-            rows.Add(new Markup("[grey]" + Markup.Escape(string.Join("\n", recent)) + "[/]"));
         string goal = _metric.Goal.ToString().ToLowerInvariant();
         return new Panel(new Rows(rows))
             .Header($" {Markup.Escape(_name)}: ranked by {Markup.Escape(_metric.Name)} ({goal}) ")
@@ -205,68 +209,53 @@ internal sealed partial class LiveProgress : IProgress<SweepProgress>
     private static string Format(TimeSpan span) =>
         span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>Standard error while the view is up: keeps the log's lines to show the last ones and replay the important ones.</summary>
-    private sealed partial class LogCapture : TextWriter
+    /// <summary>Log events while the view is up, as readable lines waiting to be printed above it.</summary>
+    private sealed class LogLines : ILogEventSink
     {
-        private readonly StringBuilder _partial = new();
-        private readonly List<string> _lines = new();
-        private readonly List<string> _important = new();
-        private bool _inImportant;
+        /// <summary>Clears from the cursor to the end of the screen: the view, which is drawn again below the lines.</summary>
+        private const string EraseBelow = "\u001b[0J";
 
-        public override Encoding Encoding => Encoding.UTF8;
+        private static readonly MessageTemplateTextFormatter Formatter = new(Observability.ConsoleTemplate);
+        private readonly ConcurrentQueue<(LogEventLevel Level, string Text)> _waiting = new();
+        private TaskCompletionSource _arrived = NewSignal();
 
-        public override void Write(char value)
+        /// <summary>Completes when an event comes, so that it is shown at once rather than at the next refresh.</summary>
+        public Task Arrived => _arrived.Task;
+
+        public void Emit(LogEvent logEvent)
         {
-            lock (_lines)
-            {
-                if (value == '\n') EndLine();
-                else if (value != '\r') _partial.Append(value);
-            }
+            var text = new StringWriter();
+            Formatter.Format(logEvent, text);
+            _waiting.Enqueue((logEvent.Level, text.ToString().TrimEnd('\r', '\n')));
+            _arrived.TrySetResult();
         }
 
-        public override void Write(string? value)
+        public void PrintAbove(IAnsiConsole console)
         {
-            if (value is null) return;
-            lock (_lines)
-                foreach (char ch in value)
+            Interlocked.Exchange(ref _arrived, NewSignal());
+            while (_waiting.TryDequeue(out var line))
+            {
+                var style = line.Level switch
                 {
-                    if (ch == '\n') EndLine();
-                    else if (ch != '\r') _partial.Append(ch);
-                }
-        }
-
-        private void EndLine()
-        {
-            string line = StripAnsi().Replace(_partial.ToString(), "");
-            _partial.Clear();
-            _lines.Add(line);
-            if (_lines.Count > 100) _lines.RemoveRange(0, 50);
-            // "[12:00:00 WRN] ..." starts an important event; lines without a "[hh:mm:ss" prefix continue the last one (stack traces).
-            if (EventStart().IsMatch(line)) _inImportant = ImportantStart().IsMatch(line);
-            if (_inImportant) _important.Add(line);
-        }
-
-        public IReadOnlyList<string> Recent(int count)
-        {
-            lock (_lines) return _lines.TakeLast(count).ToList();
-        }
-
-        public IReadOnlyList<string> Important()
-        {
-            lock (_lines)
-            {
-                if (_partial.Length > 0) EndLine();
-                return _important.ToList();
+                    >= LogEventLevel.Error => new Style(Color.Red),
+                    LogEventLevel.Warning => new Style(Color.Yellow),
+                    _ => new Style(Color.Grey),
+                };
+                console.Write(new Above(line.Text, style));
             }
         }
 
-        [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
-        private static partial Regex StripAnsi();
+        private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        [GeneratedRegex(@"^\[\d\d:\d\d:\d\d ")]
-        private static partial Regex EventStart();
-
-        [GeneratedRegex(@"^\[\d\d:\d\d:\d\d (WRN|ERR|FTL)")]
-        private static partial Regex ImportantStart();
+        /// <summary>One event's lines, written where the view was; the view then draws itself again below them.</summary>
+        private sealed class Above(string text, Style style) : Renderable
+        {
+            protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+            {
+                yield return Segment.Control(EraseBelow);
+                foreach (var segment in ((IRenderable)new Text(text, style)).Render(options, maxWidth)) yield return segment;
+                yield return Segment.LineBreak;
+            }
+        }
     }
 }

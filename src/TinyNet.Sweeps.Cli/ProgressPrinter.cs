@@ -8,7 +8,7 @@ namespace TinyNet.Sweeps.Cli;
 /// Plain progress lines in the log, every few seconds and once at the end: what <c>run</c> and <c>--wait</c> show when
 /// standard output or error is not a terminal (CI logs, pipes); a terminal gets <see cref="LiveProgress"/> instead.
 /// </summary>
-internal sealed class ProgressPrinter(int total, Serilog.ILogger? logger = null) : IProgress<SweepProgress>
+internal sealed class ProgressPrinter(int total, ILogger logger) : IProgress<SweepProgress>
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(3);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -29,7 +29,7 @@ internal sealed class ProgressPrinter(int total, Serilog.ILogger? logger = null)
         string eta = rate > 0 && left > 0 ? $", ~{TimeSpan.FromSeconds(Math.Ceiling(left / rate)):g} left" : "";
         // "stopped" appears with hyperband only, so other sweeps print what they always did.
         string stopped = progress.Stopped > 0 ? $"{progress.Stopped} stopped, " : "";
-        (logger ?? Log.Logger).Information("{Finished}/{Total} trials finished ({Completed} completed, {StoppedPart:l}{Diverged} diverged, {Failed} failed), {Running} running, {Rate:0.0} trials/s{Eta}",
-            progress.Finished, total, progress.Completed, stopped, progress.Diverged, progress.Failed, progress.Running, rate, eta);
+        logger.Information("{Finished}/{Total} trials finished ({Completed} completed, {StoppedPart:l}{Diverged} diverged, {Failed} failed), {Training} training, {Queued} queued, {Rate:0.0} trials/s{Eta}",
+            progress.Finished, total, progress.Completed, stopped, progress.Diverged, progress.Failed, progress.Training, progress.Queued, rate, eta);
     }
 }

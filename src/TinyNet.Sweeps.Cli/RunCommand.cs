@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Logging;
 using TinyNet.Sweeps.Domain.Export;
 using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Hosting;
@@ -50,46 +48,39 @@ internal static class RunCommand
             var resume = ResumeCheck.Select(TrialLog.Read(outDir), plan.IsListed ? plan.ListedTrials : null);
             foreach (string warning in resume.Warnings) io.Error.WriteLine($"warning: {warning}");
 
-            Log.Logger = Observability.CreateLogger(new LogOptions
+            await using var log = CommandLog.Start(io, new LogOptions
             {
                 Level = parse.GetValue(verbose) ? LogEventLevel.Debug : LogEventLevel.Information,
                 JsonFile = parse.GetValue(logJson),
             });
-            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
             var stop = io.Signals.WindDownGracefully();
-            try
+            SweepRunOutcome outcome;
+            await using (var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
             {
-                SweepRunOutcome outcome;
-                await using (var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
-                {
-                    Silos = siloCount,
-                    WorkersPerSilo = workersPerSilo,
-                    Telemetry = telemetryOptions,
-                }))
-                {
-                    Log.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
-                    var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
-                    outcome = LiveProgress.IsAvailable(io)
-                        ? await new LiveProgress(plan.Name, plan.Metric, plan.Total)
-                            .ShowWhileAsync(progress => runner.RunAsync(plan, folder, resume.Reusable, progress, stop))
-                        : await runner.RunAsync(plan, folder, resume.Reusable, new ProgressPrinter(plan.Total), stop);
-                }
+                Silos = siloCount,
+                WorkersPerSilo = workersPerSilo,
+                Telemetry = telemetryOptions,
+                Logger = log.Logger,
+            }))
+            {
+                log.Logger.Information("Embedded cluster up: {Silos} silo(s) × {Workers} training worker(s)", cluster.Silos, cluster.WorkersPerSilo);
+                var runner = new SweepRunner(cluster.Client, log.Factory.CreateLogger<SweepRunner>());
+                outcome = LiveProgress.IsAvailable(io)
+                    ? await new LiveProgress(plan.Name, plan.Metric, plan.Total)
+                        .ShowWhileAsync(LiveProgress.StandardError(), log.Route, progress => runner.RunAsync(plan, folder, resume.Reusable, progress, stop))
+                    : await runner.RunAsync(plan, folder, resume.Reusable, new ProgressPrinter(plan.Total, log.Logger), stop);
+            }
 
-                io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top), io.Console.Profile.Width));
-                if (outcome.Ranking.Rows.Count > parse.GetValue(top))
-                    io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
-                io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +
-                                    "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
-                if (parse.GetValue(report)) WriteReport(outDir, io);
-                if (!outcome.Cancelled) return ExitCodes.Success;
-                io.Error.WriteLine($"Interrupted: {plan.Total - outcome.Ran - outcome.Reused} trials did not finish. " +
-                                   "Run the same command again to resume; finished trials are reused.");
-                return io.Signals.ExitCode;
-            }
-            finally
-            {
-                await Log.CloseAndFlushAsync();
-            }
+            io.Console.Write(Tables.Ranking(outcome.Ranking, parse.GetValue(top), io.Console.Profile.Width));
+            if (outcome.Ranking.Rows.Count > parse.GetValue(top))
+                io.Output.WriteLine($"... {outcome.Ranking.Rows.Count - parse.GetValue(top)} more rows in {Path.Combine(outDir, "ranking.md")}");
+            io.Output.WriteLine($"{outcome.Ran} trials trained, {outcome.Reused} reused. Results in {Path.GetFullPath(outDir)} " +
+                                "(trials.jsonl, ranking.csv, ranking.json, ranking.md).");
+            if (parse.GetValue(report)) WriteReport(outDir, io);
+            if (!outcome.Cancelled) return ExitCodes.Success;
+            io.Error.WriteLine($"Interrupted: {plan.Total - outcome.Ran - outcome.Reused} trials did not finish. " +
+                               "Run the same command again to resume; finished trials are reused.");
+            return io.Signals.ExitCode;
         });
         return command;
     }

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Logging;
 using Spectre.Console;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Export;
@@ -67,10 +65,9 @@ internal static class SearchBenchmark
             ];
 
             // Each run is stopped once it reaches the target: the runner's warning about stopping is expected here.
-            Log.Logger = Observability.CreateLogger(new LogOptions { Level = LogEventLevel.Error });
-            using var loggerFactory = new SerilogLoggerFactory(Log.Logger, dispose: false);
-            await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions { WorkersPerSilo = parse.GetValue(workers) });
-            var runner = new SweepRunner(cluster.Client, loggerFactory.CreateLogger<SweepRunner>());
+            await using var log = CommandLog.Start(io, new LogOptions { Level = LogEventLevel.Error });
+            await using var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions { WorkersPerSilo = parse.GetValue(workers), Logger = log.Logger });
+            var runner = new SweepRunner(cluster.Client, log.Factory.CreateLogger<SweepRunner>());
             var outcomes = strategies.ToDictionary(s => s.Name, _ => new List<Outcome>());
             for (int seed = 0; seed < seeds; seed++)
             {
@@ -84,7 +81,6 @@ internal static class SearchBenchmark
                 }
             }
             io.Console.Write(Table(outcomes, target, seeds, points, space.Seeds.Count, hyperband));
-            await Log.CloseAndFlushAsync();
             return ExitCodes.Success;
         });
         return command;

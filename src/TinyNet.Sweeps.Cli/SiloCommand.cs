@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Serilog;
 using TinyNet.Sweeps.Hosting;
 
 namespace TinyNet.Sweeps.Cli;
@@ -43,53 +42,46 @@ internal static class SiloCommand
                 throw new UsageException($"--workers (or Silo:Workers) must be {OptionChecks.WorkersRule} (got {settings.Workers}).");
             var telemetryOptions = Settings.Telemetry(parse.GetValue(telemetry), parse.GetValue(otlpEndpoint));
 
-            Log.Logger = Observability.CreateLogger(new LogOptions { JsonFile = parse.GetValue(logJson), Silo = settings.Name });
+            await using var log = CommandLog.Start(io, new LogOptions { JsonFile = parse.GetValue(logJson), Silo = settings.Name });
             // Ctrl-C and SIGTERM (docker stop, Kubernetes) leave the cluster cleanly: trials in training stop and are handed
             // back to their sweeps, which dispatch them to the other silos at once; a second signal quits at once.
             var stop = io.Signals.WindDownGracefully();
+            using var host = RedisCluster.BuildSilo(settings, Settings.Load(), telemetryOptions, log.Logger);
             try
             {
-                using var host = RedisCluster.BuildSilo(settings, Settings.Load(), telemetryOptions);
-                try
-                {
-                    await host.StartAsync(stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    Log.Information("Silo {Name} was stopped while joining the cluster", settings.Name);
-                    return io.Signals.ExitCode;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    throw new ClusterUnreachableException($"Silo {settings.Name} could not join cluster '{address.ClusterId}' (Redis {address.RedisShown}, " +
-                        $"silo port {settings.SiloPort}, gateway port {settings.GatewayPort}): {e.Message.Split('\n')[0]}");
-                }
-                Log.Information("Silo {Name} joined cluster {ClusterId} through Redis {Redis}: silo port {SiloPort}, gateway port {GatewayPort}, {Workers} training workers",
-                    settings.Name, address.ClusterId, address.RedisShown, settings.SiloPort, settings.GatewayPort, settings.Workers);
-                var lost = host.Services.GetRequiredService<MembershipWatchdog>().Lost;
-                await Task.WhenAny(lost, Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default));
-                if (lost.IsCompleted && !stop.IsCancellationRequested)
-                {
-                    Log.Error("Silo {Name} leaves cluster {ClusterId}: {Reason}. Start it again to form the cluster anew (a supervisor does: " +
-                              "restart: unless-stopped, a Kubernetes Deployment); sweeps that were running must be submitted again. " +
-                              "Keep Redis persistence on (deploy/) so that a restarted Redis keeps the cluster's state",
-                        settings.Name, address.ClusterId, await lost);
-                    // Orleans' shutdown keeps retrying its membership row, which no longer exists: give it a while, then
-                    // leave the process outright (training threads included), since only a new process can join again.
-                    try { await host.StopAsync(TimeSpan.FromSeconds(10)).WaitAsync(TimeSpan.FromSeconds(15)); }
-                    catch (Exception e) { Log.Warning("Silo {Name} did not stop cleanly ({Error}); exiting", settings.Name, e.Message); }
-                    await Log.CloseAndFlushAsync();
-                    Environment.Exit(ExitCodes.Failure);
-                    return ExitCodes.Failure;
-                }
-                Log.Information("Silo {Name} is leaving the cluster", settings.Name);
-                await host.StopAsync(TimeSpan.FromSeconds(30));
+                await host.StartAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                log.Logger.Information("Silo {Name} was stopped while joining the cluster", settings.Name);
                 return io.Signals.ExitCode;
             }
-            finally
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                await Log.CloseAndFlushAsync();
+                throw new ClusterUnreachableException($"Silo {settings.Name} could not join cluster '{address.ClusterId}' (Redis {address.RedisShown}, " +
+                    $"silo port {settings.SiloPort}, gateway port {settings.GatewayPort}): {e.Message.Split('\n')[0]}");
             }
+            log.Logger.Information("Silo {Name} joined cluster {ClusterId} through Redis {Redis}: silo port {SiloPort}, gateway port {GatewayPort}, {Workers} training workers",
+                settings.Name, address.ClusterId, address.RedisShown, settings.SiloPort, settings.GatewayPort, settings.Workers);
+            var lost = host.Services.GetRequiredService<MembershipWatchdog>().Lost;
+            await Task.WhenAny(lost, Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default));
+            if (lost.IsCompleted && !stop.IsCancellationRequested)
+            {
+                log.Logger.Error("Silo {Name} leaves cluster {ClusterId}: {Reason}. Start it again to form the cluster anew (a supervisor does: " +
+                          "restart: unless-stopped, a Kubernetes Deployment); sweeps that were running must be submitted again. " +
+                          "Keep Redis persistence on (deploy/) so that a restarted Redis keeps the cluster's state",
+                    settings.Name, address.ClusterId, await lost);
+                // Orleans' shutdown keeps retrying its membership row, which no longer exists: give it a while, then
+                // leave the process outright (training threads included), since only a new process can join again.
+                try { await host.StopAsync(TimeSpan.FromSeconds(10)).WaitAsync(TimeSpan.FromSeconds(15)); }
+                catch (Exception e) { log.Logger.Warning("Silo {Name} did not stop cleanly ({Error}); exiting", settings.Name, e.Message); }
+                await log.DisposeAsync();
+                Environment.Exit(ExitCodes.Failure);
+                return ExitCodes.Failure;
+            }
+            log.Logger.Information("Silo {Name} is leaving the cluster", settings.Name);
+            await host.StopAsync(TimeSpan.FromSeconds(30));
+            return io.Signals.ExitCode;
         });
         return command;
     }

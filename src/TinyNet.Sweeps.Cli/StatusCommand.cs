@@ -26,7 +26,7 @@ internal static class StatusCommand
             var progress = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
             io.Output.WriteLine($"{info.Id} ({info.Name}), submitted {info.SubmittedAt.ToString("u", CultureInfo.InvariantCulture)}: " +
                                 $"{progress.State.ToString().ToLowerInvariant()}, {progress.Finished}/{progress.Total} finished " +
-                                $"({progress.Completed} completed, {(progress.Stopped > 0 ? $"{progress.Stopped} stopped, " : "")}{progress.Diverged} diverged, {progress.Failed} failed), {progress.Running} running.");
+                                $"({progress.Completed} completed, {(progress.Stopped > 0 ? $"{progress.Stopped} stopped, " : "")}{progress.Diverged} diverged, {progress.Failed} failed), {progress.Training} training, {progress.Queued} queued.");
             var ranking = await coordinator.GetRanking();
             if (ranking.Rows.FirstOrDefault(r => r.Completed > 0) is { } best)
                 io.Output.WriteLine($"Best so far by {info.Metric.Name}: {Tables.Describe(best, Tables.Labels(ranking))} = {RankingExporter.FormatSummary(best.Metrics[info.Metric.Name])} (n={best.Completed}).");

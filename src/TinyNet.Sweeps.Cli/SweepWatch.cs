@@ -1,4 +1,3 @@
-using Serilog;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Export;
 using TinyNet.Sweeps.Domain.Trials;
@@ -14,33 +13,26 @@ internal static class SweepWatch
         ClusterAddress address)
     {
         var cancellationToken = io.Signals.WindDownGracefully();
-        Log.Logger = Observability.CreateLogger(new LogOptions());
-        try
+        await using var log = CommandLog.Start(io, new LogOptions());
+        using var trials = folder is null ? null : TrialLog.OpenForAppend(folder);
+        var written = folder is null ? new HashSet<string>() : TrialLog.Read(folder.Directory).Results.Select(r => r.Trial.Id).ToHashSet();
+        void Append(IReadOnlyList<TrialResult> results) => trials?.Append([.. results.Where(r => written.Add(r.Trial.Id))]);
+        bool over = LiveProgress.IsAvailable(io)
+            ? await new LiveProgress(info.Name, info.Metric, info.Trials)
+                .ShowWhileAsync(LiveProgress.StandardError(), log.Route, progress => SweepFollower.FollowAsync(coordinator, Append, progress, cancellationToken))
+            : await SweepFollower.FollowAsync(coordinator, Append, new ProgressPrinter(info.Trials, log.Logger), cancellationToken);
+        if (!over)
         {
-            using var log = folder is null ? null : TrialLog.OpenForAppend(folder);
-            var written = folder is null ? new HashSet<string>() : TrialLog.Read(folder.Directory).Results.Select(r => r.Trial.Id).ToHashSet();
-            void Append(IReadOnlyList<TrialResult> results) => log?.Append([.. results.Where(r => written.Add(r.Trial.Id))]);
-            bool over = LiveProgress.IsAvailable(io)
-                ? await new LiveProgress(info.Name, info.Metric, info.Trials)
-                    .ShowWhileAsync(progress => SweepFollower.FollowAsync(coordinator, Append, progress, cancellationToken))
-                : await SweepFollower.FollowAsync(coordinator, Append, new ProgressPrinter(info.Trials), cancellationToken);
-            if (!over)
-            {
-                // The sweep belongs to the cluster, not to this client: leaving does not stop it.
-                io.Error.WriteLine($"Detached from {info.Id}; it goes on in the cluster. Reattach with: tinynet-sweeps status {info.Id} --wait --redis {address.RedisShown}");
-                return io.Signals.ExitCode;
-            }
-            var ranking = await coordinator.GetRanking();
-            if (folder is not null) RankingExporter.WriteAll(ranking, folder);
-            io.Console.Write(Tables.Ranking(ranking, top, io.Console.Profile.Width));
-            var final = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
-            io.Output.WriteLine($"Sweep {info.Id} {final.State.ToString().ToLowerInvariant()}: {final.Completed} completed, {(final.Stopped > 0 ? $"{final.Stopped} stopped, " : "")}{final.Diverged} diverged, {final.Failed} failed of {final.Total}." +
-                                (folder is null ? "" : $" Results in {Path.GetFullPath(folder.Directory)}."));
-            return ExitCodes.Success;
+            // The sweep belongs to the cluster, not to this client: leaving does not stop it.
+            io.Error.WriteLine($"Detached from {info.Id}; it goes on in the cluster. Reattach with: tinynet-sweeps status {info.Id} --wait --redis {address.RedisShown}");
+            return io.Signals.ExitCode;
         }
-        finally
-        {
-            await Log.CloseAndFlushAsync();
-        }
+        var ranking = await coordinator.GetRanking();
+        if (folder is not null) RankingExporter.WriteAll(ranking, folder);
+        io.Console.Write(Tables.Ranking(ranking, top, io.Console.Profile.Width));
+        var final = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
+        io.Output.WriteLine($"Sweep {info.Id} {final.State.ToString().ToLowerInvariant()}: {final.Completed} completed, {(final.Stopped > 0 ? $"{final.Stopped} stopped, " : "")}{final.Diverged} diverged, {final.Failed} failed of {final.Total}." +
+                            (folder is null ? "" : $" Results in {Path.GetFullPath(folder.Directory)}."));
+        return ExitCodes.Success;
     }
 }

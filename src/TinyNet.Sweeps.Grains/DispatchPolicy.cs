@@ -21,6 +21,9 @@ public sealed class DispatchPolicy<TSilo> where TSilo : notnull
     /// <summary>Trials dispatched and not yet back, with the silo each went to.</summary>
     public IReadOnlyDictionary<string, TSilo> Running => _running;
 
+    /// <summary>How many trials are out on each silo.</summary>
+    public IReadOnlyDictionary<TSilo, int> Load => _load;
+
     /// <summary>The silos of the cluster now, with their training workers; silos not listed get nothing more.</summary>
     public void UpdateSilos(IReadOnlyDictionary<TSilo, int> workers) => _workers = new Dictionary<TSilo, int>(workers);
 

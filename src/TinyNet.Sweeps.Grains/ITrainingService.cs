@@ -18,5 +18,10 @@ public interface ITrainingService
     /// <summary>Trains one trial off the Orleans scheduler; completes when the trial has finished.</summary>
     /// <param name="bands">Hyperband's band epochs and stop requests, when the sweep has early termination.</param>
     /// <param name="order">The trial's place in its sweep: of the trials waiting, lower ones train first.</param>
-    Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null, int order = 0);
+    /// <param name="sweepId">The trial's sweep, whose trials in training <see cref="TrainingCount"/> counts.</param>
+    Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null, int order = 0,
+        string? sweepId = null);
+
+    /// <summary>How many of the sweep's trials are on a worker now (not waiting in the queue).</summary>
+    int TrainingCount(string sweepId);
 }

@@ -6,4 +6,6 @@ namespace TinyNet.Sweeps.Grains;
 public sealed class SiloCapacityGrain(ITrainingService training) : Grain, ISiloCapacityGrain
 {
     public Task<int> GetWorkerCount() => Task.FromResult(training.WorkerCount);
+
+    public Task<int> GetTraining(string sweepId) => Task.FromResult(training.TrainingCount(sweepId));
 }

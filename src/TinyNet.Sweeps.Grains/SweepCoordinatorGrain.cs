@@ -47,6 +47,8 @@ public sealed class SweepCoordinatorGrain(
 {
     private static readonly TimeSpan CapacityRefreshPeriod = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ProgressSaveInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How old the silos' counts of trials in training may be when someone asks for progress, and how long a silo has to answer.</summary>
+    private static readonly TimeSpan TrainingCountAge = TimeSpan.FromSeconds(1);
     private const string KeepRunningReminder = "keep-running";
 
     private SweepLaunch? _launch;
@@ -81,6 +83,9 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>Stops decided for trials that may still be training, to be sent to them.</summary>
     private readonly List<(string TrialId, int Epoch)> _stopsToSend = new();
     private IGrainTimer? _capacityTimer;
+    /// <summary>This sweep's trials training on each silo, as the silos last said (<see cref="AskWhatIsTraining"/>).</summary>
+    private readonly Dictionary<SiloAddress, int> _trainingOn = new();
+    private long _trainingAskedAt;
     /// <summary>The sweep is over and its timer and reminder are gone.</summary>
     private bool _closed;
     private TaskCompletionSource _changed = NewSignal();
@@ -179,7 +184,10 @@ public sealed class SweepCoordinatorGrain(
             cursor = Math.Clamp(cursor, 0, _results.Count);
         }
         int Count(TrialStatus status) => _statusCounts[(int)status];
+        await AskWhatIsTraining();
         var page = await WholeResults(cursor);
+        // A silo's count may predate results that came since: never more than the trials still out there.
+        int training = _trainingOn.Sum(t => Math.Min(t.Value, _dispatch.Load.GetValueOrDefault(t.Key)));
         return new SweepProgress(
             _state,
             _search?.Total ?? 0,
@@ -190,7 +198,36 @@ public sealed class SweepCoordinatorGrain(
             page,
             cursor + page.Count,
             Count(TrialStatus.Stopped),
-            _activation);
+            _activation,
+            training,
+            _dispatch.Running.Count - training);
+    }
+
+    /// <summary>
+    /// Asks the silos holding this sweep's trials how many of them are training (the others wait in the silo's queue):
+    /// only when someone asks for progress, at most once a <see cref="TrainingCountAge"/>. A silo that does not answer
+    /// in time keeps its last count.
+    /// </summary>
+    private async Task AskWhatIsTraining()
+    {
+        if (IsOver || Stopwatch.GetElapsedTime(_trainingAskedAt) < TrainingCountAge) return;
+        _trainingAskedAt = Stopwatch.GetTimestamp();
+        var silos = _dispatch.Load.Where(l => l.Value > 0).Select(l => l.Key).ToList();
+        var answers = await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                var capacity = GrainFactory.GetGrain<ISiloCapacityGrain>(silo.ToParsableString());
+                return (silo, Training: (int?)await OnSilo(silo, () => capacity.GetTraining(SweepId)).WaitAsync(TrainingCountAge));
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug("Silo {Silo} did not tell what it is training ({Error})", silo, e.Message);
+                return (silo, Training: null);
+            }
+        }));
+        foreach (var (silo, training) in answers)
+            if (training is { } count) _trainingOn[silo] = count;
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
     private readonly ILogger<TrainingWorkerPool> _logger;
     private readonly object _gate = new();
     private readonly LinkedList<WorkItem> _queue = new();
+    /// <summary>Trials on a worker, by sweep (under <see cref="_gate"/>).</summary>
+    private readonly Dictionary<string, int> _training = new();
     private bool _closed;
     private int _idleWorkers;
     private readonly Thread[] _threads;
@@ -69,15 +71,20 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
 
     public int WorkerCount { get; }
 
+    public int TrainingCount(string sweepId)
+    {
+        lock (_gate) return _training.GetValueOrDefault(sweepId);
+    }
+
     public Task<TrainingRun> TrainAsync(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null,
-        int order = 0)
+        int order = 0, string? sweepId = null)
     {
         // A configuration no trainer can train fails alone, before it could share a group.
         try { LaneTrainer.Validate(config); }
         catch (ArgumentException e) { return Task.FromException<TrainingRun>(e); }
 
         var item = new WorkItem(config, seed, bands, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token),
-            Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default, order);
+            Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default, order, sweepId);
         lock (_gate)
         {
             if (_closed)
@@ -102,7 +109,11 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
             try { Train(group); }
             finally
             {
-                foreach (var item in group) item.Dispose();
+                foreach (var item in group)
+                {
+                    LeaveTraining(item);
+                    item.Dispose();
+                }
             }
         }
     }
@@ -142,6 +153,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         {
             _queue.Remove(first);
             group.Add(first.Value);
+            EnterTraining(first.Value);
             return group;
         }
         var key = _lanes.GroupKey(first.Value.Config);
@@ -156,8 +168,29 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         {
             _queue.Remove(node);
             group.Add(node.Value);
+            EnterTraining(node.Value);
         }
         return group;
+    }
+
+    /// <summary>A trial leaves the queue for a worker (under <see cref="_gate"/>).</summary>
+    private void EnterTraining(WorkItem item)
+    {
+        if (item.SweepId is not { } sweep) return;
+        item.Training = true;
+        _training[sweep] = _training.GetValueOrDefault(sweep) + 1;
+    }
+
+    /// <summary>A trial's lane has left its group (its result is out), or the group has ended; once per trial.</summary>
+    private void LeaveTraining(WorkItem item)
+    {
+        lock (_gate)
+        {
+            if (!item.Training) return;
+            item.Training = false;
+            if (_training[item.SweepId!] is > 1 and var n) _training[item.SweepId!] = n - 1;
+            else _training.Remove(item.SweepId!);
+        }
     }
 
     private void Train(List<WorkItem> group)
@@ -172,6 +205,7 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         void Leave(int lane, TrainingOutcome? outcome)
         {
             var item = group[lane];
+            LeaveTraining(item);
             var trained = Stopwatch.GetElapsedTime(started);
             SweepTelemetry.TrainingTime.Record(trained.TotalMilliseconds);
             if (outcome is null) item.Completion.TrySetCanceled(item.CancellationToken);
@@ -229,9 +263,10 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         private readonly CancellationTokenSource _stop;
         private readonly CancellationTokenRegistration _endWhenStopped;
 
-        public WorkItem(TrialConfig config, int seed, BandWatch? bands, CancellationTokenSource stop, long queued, ActivityContext parent, int order)
+        public WorkItem(TrialConfig config, int seed, BandWatch? bands, CancellationTokenSource stop, long queued, ActivityContext parent, int order,
+            string? sweepId)
         {
-            (Config, Seed, Bands, _stop, Queued, Parent, Order) = (config, seed, bands, stop, queued, parent, order);
+            (Config, Seed, Bands, _stop, Queued, Parent, Order, SweepId) = (config, seed, bands, stop, queued, parent, order, sweepId);
             // A trial still queued when it is stopped ends at once; one in training ends at its next epoch.
             _endWhenStopped = stop.Token.Register(() => Completion.TrySetCanceled(stop.Token));
         }
@@ -242,6 +277,9 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
         public long Queued { get; }
         /// <summary>The trial's place in its sweep: lower trains first.</summary>
         public int Order { get; }
+        public string? SweepId { get; }
+        /// <summary>Counted in its sweep's trials in training (under the pool's gate).</summary>
+        public bool Training { get; set; }
         public ActivityContext Parent { get; }
         public CancellationToken CancellationToken => _stop.Token;
         public TaskCompletionSource<TrainingRun> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -111,7 +111,7 @@ public sealed class TrialGrain(
             DelayDeactivation(TimeSpan.FromHours(1));
             try
             {
-                run = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token, _bands, spec.Index);
+                run = await training.TrainAsync(spec.Config, spec.Seed, _stop.Token, _bands, spec.Index, assignment.SweepId);
                 outcome = run.Outcome;
                 break;
             }

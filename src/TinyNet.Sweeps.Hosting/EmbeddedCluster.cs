@@ -19,6 +19,9 @@ public sealed record EmbeddedClusterOptions
 
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>Where the silos log (Orleans through Microsoft.Extensions.Logging); the caller owns it. None by default.</summary>
+    public Serilog.ILogger Logger { get; init; } = Serilog.Core.Logger.None;
+
     /// <summary>More configuration for each silo, after the product's own (a benchmark's stand-in trainer, say).</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; init; }
 }
@@ -57,7 +60,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 primary ??= new IPEndPoint(IPAddress.Loopback, siloPort);
                 string name = $"silo-{i + 1}";
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-                builder.Services.AddTinyNetLogging();
+                builder.Services.AddTinyNetLogging(options.Logger);
                 builder.Services.AddProcessOwnedSignals();
                 // One exporter per process: every silo here shares the same static meters.
                 if (i == 0) builder.Services.AddTinyNetTelemetry(options.Telemetry, name);

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Serilog;
 
 namespace TinyNet.Sweeps.Hosting;
 
@@ -13,7 +12,7 @@ namespace TinyNet.Sweeps.Hosting;
 /// again and it joins as a new silo. At once, as Orleans does: the cluster has already moved this silo's grains and
 /// trials elsewhere, so nothing here may go on running, or writing to Redis, longer than it takes to say why.
 /// </summary>
-internal sealed class ExitOnFatalError(ILocalSiloDetails silo, ILogger<ExitOnFatalError> logger) : IFatalErrorHandler
+internal sealed class ExitOnFatalError(ILocalSiloDetails silo, ILogger<ExitOnFatalError> logger, Serilog.ILogger processLog) : IFatalErrorHandler
 {
     public const int ExitCode = 1;
 
@@ -27,7 +26,8 @@ internal sealed class ExitOnFatalError(ILocalSiloDetails silo, ILogger<ExitOnFat
                                "and its trials run on other silos now; it exits. Start it again to rejoin the cluster as a new silo", silo.Name);
         else
             logger.LogCritical(exception, "Silo {Name} exits after an error Orleans deems fatal: {Context}", silo.Name, context?.Split('\n')[0]);
-        Log.CloseAndFlush();
+        // The process's logger (see AddTinyNetLogging): its JSON file gets the line before the process ends.
+        (processLog as IDisposable)?.Dispose();
         ExitNow(ExitCode);
     }
 

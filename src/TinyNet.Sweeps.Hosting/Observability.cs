@@ -1,10 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Serilog;
+using Serilog.Configuration;
+using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 using TinyNet.Sweeps.Grains;
 
 namespace TinyNet.Sweeps.Hosting;
@@ -33,9 +38,26 @@ public sealed record LogOptions
 
 public static class Observability
 {
-    /// <summary>Readable console logs (on standard error, so tables and exports on standard output stay clean).</summary>
-    public static Serilog.ILogger CreateLogger(LogOptions options)
+    /// <summary>How a readable log line looks, on the console and in the live view.</summary>
+    public const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>A silo's lines also name the silo: several may log to one terminal or one collector.</summary>
+    public const string SiloConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3} {Silo}] {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>
+    /// A command's logger, made once when it starts and handed to whatever it runs (no global logger): readable lines on
+    /// standard error, so tables and exports on standard output stay clean, or on <paramref name="console"/> when the
+    /// command writes elsewhere (a test); through <paramref name="route"/> to a live view while one is up. Dispose it
+    /// at the end to flush the JSON file.
+    /// </summary>
+    public static Logger CreateLogger(LogOptions options, TextWriter? console = null, ConsoleLogRoute? route = null)
     {
+        string template = options.Silo is null ? ConsoleTemplate : SiloConsoleTemplate;
+        void Lines(LoggerSinkConfiguration to)
+        {
+            if (console is null) to.Console(outputTemplate: template, standardErrorFromLevel: LogEventLevel.Verbose);
+            else to.Sink(new WriterSink(console, new MessageTemplateTextFormatter(template)));
+        }
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(options.Level)
             // Orleans is chatty at Information; its warnings and errors still come through.
@@ -44,12 +66,9 @@ public static class Observability
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             // Its start-up check reports a bogus multi-minute stall in a freshly started process.
             .MinimumLevel.Override("Orleans.Runtime.Watchdog", LogEventLevel.Error)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(
-                outputTemplate: options.Silo is null
-                    ? "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"
-                    : "[{Timestamp:HH:mm:ss} {Level:u3} {Silo}] {Message:lj}{NewLine}{Exception}",
-                standardErrorFromLevel: LogEventLevel.Verbose);
+            .Enrich.FromLogContext();
+        if (route is null) Lines(configuration.WriteTo);
+        else configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(route.Around, Lines));
         if (options.Silo is { } silo)
             configuration = configuration.Enrich.WithProperty("Silo", silo);
         if (options.JsonFile is { } file)
@@ -57,9 +76,31 @@ public static class Observability
         return configuration.CreateLogger();
     }
 
-    /// <summary>Routes Microsoft.Extensions.Logging (Orleans included) to the process's Serilog logger.</summary>
-    public static IServiceCollection AddTinyNetLogging(this IServiceCollection services) =>
-        services.AddSerilog(Log.Logger, dispose: false);
+    /// <summary>Readable lines on a writer of the caller's, whole lines at a time whichever threads log.</summary>
+    private sealed class WriterSink(TextWriter writer, ITextFormatter formatter) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            var line = new StringWriter();
+            formatter.Format(logEvent, line);
+            lock (writer)
+            {
+                writer.Write(line.ToString());
+                writer.Flush();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Routes Microsoft.Extensions.Logging (Orleans included) to <paramref name="logger"/>, the process's, which the
+    /// host does not own; it is also there for whoever must flush it before the process ends abruptly.
+    /// </summary>
+    public static IServiceCollection AddTinyNetLogging(this IServiceCollection services, Serilog.ILogger logger)
+    {
+        services.AddSerilog(logger, dispose: false);
+        services.TryAddSingleton(logger);
+        return services;
+    }
 
     public static IServiceCollection AddTinyNetTelemetry(this IServiceCollection services, TelemetryOptions options, string instance)
     {
@@ -82,5 +123,37 @@ public static class Observability
                 else tracing.AddOtlpExporter(o => { if (options.OtlpEndpoint is { } e) o.Endpoint = new Uri(e); });
             });
         return services;
+    }
+}
+
+/// <summary>
+/// Where a process's readable log lines go: to the console, or, while a live view is up, to the view as events, which
+/// draws them above its progress display (nothing then writes to the terminal behind the view's back).
+/// </summary>
+public sealed class ConsoleLogRoute
+{
+    private volatile ILogEventSink? _view;
+
+    /// <summary>Hands every event to <paramref name="view"/> instead of the console until the result is disposed.</summary>
+    public IDisposable DivertTo(ILogEventSink view)
+    {
+        if (Interlocked.CompareExchange(ref _view, view, null) is not null)
+            throw new InvalidOperationException("The log already goes to a live view.");
+        return new Restore(this, view);
+    }
+
+    /// <summary>Wraps the console's sink, so each event goes to the console or to the view, never both.</summary>
+    internal ILogEventSink Around(ILogEventSink console) => new Routed(this, console);
+
+    private sealed class Routed(ConsoleLogRoute route, ILogEventSink console) : ILogEventSink, IDisposable
+    {
+        public void Emit(LogEvent logEvent) => (route._view ?? console).Emit(logEvent);
+
+        public void Dispose() => (console as IDisposable)?.Dispose();
+    }
+
+    private sealed class Restore(ConsoleLogRoute route, ILogEventSink view) : IDisposable
+    {
+        public void Dispose() => Interlocked.CompareExchange(ref route._view, null, view);
     }
 }

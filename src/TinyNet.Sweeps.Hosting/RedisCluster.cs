@@ -70,11 +70,12 @@ public sealed record SiloSettings
 public static class RedisCluster
 {
     /// <param name="configuration">Read for the section <c>Orleans:Membership</c> (ClusterMembershipOptions), to tune failure detection.</param>
-    public static IHost BuildSilo(SiloSettings settings, IConfiguration configuration, TelemetryOptions telemetry)
+    /// <param name="logger">The process's logger, which the silo logs to and does not own.</param>
+    public static IHost BuildSilo(SiloSettings settings, IConfiguration configuration, TelemetryOptions telemetry, Serilog.ILogger logger)
     {
         var redis = ConfigurationOptions.Parse(settings.Cluster.Redis);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddTinyNetLogging();
+        builder.Services.AddTinyNetLogging(logger);
         builder.Services.AddProcessOwnedSignals();
         builder.Services.AddTinyNetTelemetry(telemetry, settings.Name);
         builder.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
@@ -126,11 +127,13 @@ public static class RedisCluster
     }
 
     /// <summary>A started client of the cluster at <paramref name="address"/>; dispose it to disconnect.</summary>
-    public static async Task<IHost> ConnectAsync(ClusterAddress address, TelemetryOptions? telemetry = null, CancellationToken cancellationToken = default)
+    /// <param name="logger">Where the client logs; by default nowhere (a command's output is its own).</param>
+    public static async Task<IHost> ConnectAsync(ClusterAddress address, TelemetryOptions? telemetry = null, CancellationToken cancellationToken = default,
+        Serilog.ILogger? logger = null)
     {
         var redis = ConfigurationOptions.Parse(address.Redis);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddTinyNetLogging();
+        builder.Services.AddTinyNetLogging(logger ?? Serilog.Core.Logger.None);
         builder.Services.AddProcessOwnedSignals();
         // With an exporter, a client's trace continues into the silos (Orleans activity propagation).
         if (telemetry is not null) builder.Services.AddTinyNetTelemetry(telemetry, "client");

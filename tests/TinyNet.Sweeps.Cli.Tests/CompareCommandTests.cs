@@ -1,7 +1,6 @@
 namespace TinyNet.Sweeps.Cli.Tests;
 
-/// <summary>compare on folders written by real runs; in the run collection because it calls run.</summary>
-[Collection(RunCollection.Name)]
+/// <summary>compare on folders written by real runs.</summary>
 public sealed class CompareCommandTests : IDisposable
 {
     private readonly TempDir _temp = new();

@@ -5,7 +5,6 @@ using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Cli.Tests;
 
-[Collection(RunCollection.Name)]
 public sealed class ReportCommandTests
 {
     [Fact]

@@ -3,16 +3,9 @@ using System.Text.Json;
 namespace TinyNet.Sweeps.Cli.Tests;
 
 /// <summary>
-/// `run` reconfigures the static Serilog logger and starts an Orleans cluster in this process,
-/// so every test that calls it lives in this one collection and none run in parallel.
+/// Each `run` starts an embedded cluster in this process with a logger of its own, so these tests run alongside the
+/// other classes' (xunit runs test classes in parallel).
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RunCollection
-{
-    public const string Name = "run command (embedded cluster)";
-}
-
-[Collection(RunCollection.Name)]
 public sealed class RunCommandTests : IDisposable
 {
     private readonly TempDir _temp = new();
@@ -86,6 +79,29 @@ public sealed class RunCommandTests : IDisposable
             row => Assert.Equal(2, row.GetProperty("metrics").GetProperty("calibration_error").GetProperty("n").GetInt32()));
         string[] mdRows = File.ReadAllLines(Path.Combine(outDir, "ranking.md")).Where(l => l.StartsWith("| 1 ") || l.StartsWith("| 2 ")).ToArray();
         Assert.Equal(2, mdRows.Length);
+    }
+
+    [Fact]
+    public async Task Two_runs_at_once_keep_their_logs_apart()
+    {
+        string json = _temp.File("one.log.jsonl");
+
+        var runs = await Task.WhenAll(
+            Cli.Run("run", Smoke, "--out", _temp.File("one"), "--workers", "1", "--log-json", json),
+            Cli.Run("run", Smoke, "--out", _temp.File("two"), "--workers", "2"));
+
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        // Each command's log lines go to its own standard error, and nowhere else.
+        Assert.Contains("Embedded cluster up: 1 silo(s) × 1 training worker(s)", runs[0].Error);
+        Assert.DoesNotContain("× 2 training worker(s)", runs[0].Error);
+        Assert.Contains("Embedded cluster up: 1 silo(s) × 2 training worker(s)", runs[1].Error);
+        Assert.DoesNotContain("× 1 training worker(s)", runs[1].Error);
+        Assert.All(runs, r => Assert.Contains("4/4 trials finished (4 completed, 0 diverged, 0 failed), 0 training, 0 queued", r.Error));
+        // --log-json gets the events of its own run, whole (the file is flushed when the command ends).
+        var events = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var up = Assert.Single(events, e => e.GetProperty("@mt").GetString()!.StartsWith("Embedded cluster up"));
+        Assert.Equal(1, up.GetProperty("Workers").GetInt32());
+        Assert.Contains(events, e => e.GetProperty("@mt").GetString()!.Contains("trials finished"));
     }
 
     [Fact]
@@ -208,46 +224,6 @@ public sealed class RunCommandTests : IDisposable
         var again = await Cli.Run("run", sweep, "--out", oneDir);
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("0 trials trained, 16 reused", again.Output);
-    }
-
-    [Fact]
-    public async Task Benchmark_search_in_its_short_form_prints_every_method()
-    {
-        // The real figures take minutes (README); this only checks that the command runs and reports each method.
-        var r = await Cli.Run("benchmark", "search", "--seeds", "1", "--points", "4", "--target", "0.5",
-            "--random-file", Cli.SampleSweep("calibration-hunt.yaml"), "--bayes-file", Cli.SampleSweep("calibration-bayes.yaml"));
-
-        Assert.True(r.ExitCode == 0, r.ToString());
-        foreach (string method in new[] { "random", "bayes", "random + hyperband", "bayes + hyperband" })
-            Assert.Contains($"seed 0, {method}: ", r.Error);
-        Assert.Contains("median epochs", r.Output);
-        Assert.Contains("epochs vs random", r.Output);
-    }
-
-    [Fact]
-    public async Task Benchmark_engine_in_its_short_form_prints_the_plain_loop_and_each_K()
-    {
-        // Only that the command runs and reports each figure; the figures themselves are the README's.
-        var r = await Cli.Run("benchmark", "engine", "--epochs", "5", "--lanes", "1,3", "--seconds", "1", "--reps", "1");
-
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("plain C# loop", r.Output);
-        Assert.Contains("K = 1 (one trial at a time)", r.Output);
-        Assert.Contains("K = 3", r.Output);
-        Assert.Contains("Memory of one group of K = 3", r.Output);
-        Assert.Contains("Drawing the batches", r.Output);
-    }
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("1,2000")]
-    [InlineData("four")]
-    public async Task Benchmark_engine_refuses_a_lane_count_out_of_range(string lanes)
-    {
-        var r = await Cli.Run("benchmark", "engine", "--lanes", lanes);
-
-        Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("--lanes takes lane counts from 1 to 1024", r.Error);
     }
 
     [Fact]

@@ -36,6 +36,44 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Progress_tells_trials_training_on_a_worker_from_those_queued_in_their_silo()
+    {
+        // 24 trials of 600 ms on 3 silos × 2 workers: all are handed out at once, at most 6 train, the rest wait in the silos.
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 24).Select(i => Config(0.001 * i, epochs: 600)), seeds: 1);
+        string sweepId = $"test-{Guid.NewGuid():N}";
+        var coordinator = fixture.Cluster.Client.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        var capacities = fixture.Cluster.Silos
+            .Select(s => fixture.Cluster.Client.GetGrain<ISiloCapacityGrain>(s.SiloAddress.ToParsableString())).ToList();
+        await coordinator.Start(SweepDriver.Launch("counts", trials));
+
+        var samples = new List<SweepProgress>();
+        var perSilo = new List<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            var progress = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
+            samples.Add(progress);
+            if (progress.IsOver) break;
+            Assert.True(DateTime.UtcNow < deadline, $"sweep not over: {progress}");
+            foreach (var capacity in capacities) perSilo.Add(await capacity.GetTraining(sweepId));
+            await Task.Delay(100);
+        }
+
+        Assert.All(samples, p =>
+        {
+            Assert.Equal(p.Running, p.Training + p.Queued);
+            Assert.InRange(p.Training, 0, ClusterFixture.Silos * ClusterFixture.WorkersPerSilo);
+            Assert.InRange(p.Queued, 0, p.Total);
+            Assert.True(p.Running + p.Finished <= p.Total, p.ToString());
+        });
+        Assert.All(perSilo, training => Assert.InRange(training, 0, ClusterFixture.WorkersPerSilo));
+        // Mid-sweep: some training, the others queued, and together with the finished ones every trial handed out.
+        Assert.Contains(samples, p => p.Training > 0 && p.Queued > 0 && p.Training + p.Queued + p.Finished == p.Total);
+        Assert.Contains(perSilo, training => training == ClusterFixture.WorkersPerSilo);
+        Assert.Equal((0, 0, 24), (samples[^1].Training, samples[^1].Queued, samples[^1].Finished));
+    }
+
+    [Fact]
     public async Task A_trial_that_throws_twice_is_retried_and_completes()
     {
         var trials = SweepDriver.Trials([Config(ScriptedTrainer.FlakyRate)], seeds: 1);

@@ -64,6 +64,41 @@ public sealed class TrainingWorkerPoolTests
     }
 
     [Fact]
+    public async Task Only_trials_on_a_worker_count_as_training_each_in_its_own_sweep()
+    {
+        var trainer = new RecordingTrainer();
+        using var pool = Pool(trainer, workers: 1);
+        var first = pool.TrainAsync(new TrialConfig { HiddenUnits = 3 }, 0, sweepId: "a");
+        await WaitUntil(() => trainer.Groups.Count == 1);
+        var queuedA = Enumerable.Range(1, 2).Select(seed => pool.TrainAsync(new TrialConfig { HiddenUnits = 3 }, seed, sweepId: "a")).ToList();
+        var queuedB = pool.TrainAsync(new TrialConfig { HiddenUnits = 5 }, 3, sweepId: "b");
+
+        // One on the worker, three in the queue.
+        Assert.Equal(1, pool.TrainingCount("a"));
+        Assert.Equal(0, pool.TrainingCount("b"));
+
+        trainer.Release.Release();
+        await first;
+        await WaitUntil(() => trainer.Groups.Count == 2);
+        // Seeds 1 and 2 train together as lanes; b's trial, of another shape, still waits.
+        Assert.Equal(2, pool.TrainingCount("a"));
+        Assert.Equal(0, pool.TrainingCount("b"));
+
+        trainer.Release.Release();
+        await queuedA[0];
+        // Its lane has left the group: no longer training, whatever the other lane does.
+        Assert.InRange(pool.TrainingCount("a"), 0, 1);
+        await queuedA[1];
+        await WaitUntil(() => trainer.Groups.Count == 3);
+        Assert.Equal(0, pool.TrainingCount("a"));
+        Assert.Equal(1, pool.TrainingCount("b"));
+
+        trainer.Release.Release();
+        await queuedB;
+        Assert.Equal(0, pool.TrainingCount("b"));
+    }
+
+    [Fact]
     public async Task Trials_handed_over_together_start_in_the_sweeps_order()
     {
         var trainer = new RecordingTrainer();
