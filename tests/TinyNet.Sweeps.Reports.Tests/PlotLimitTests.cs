@@ -45,12 +45,9 @@ public sealed class PlotLimitTests(ITestOutputHelper output)
             var (width, height) = PngSize(png);
             Assert.True(width <= 2_500 && height <= 2_000, $"{png} is {width}×{height} px");
         }
-        if (PngPlots.HasFonts)
-        {
-            Assert.Contains($"best {PlotLimits.LossCurves} of 18,000 configurations", Title(LossCurvesPng.Create(data)));
-            Assert.Contains($"best {PlotLimits.StressRows} of 18,000 configurations", Title(StressHeatmapPng.Create(data)));
-            Assert.Contains($"ranks of the best {PlotLimits.PointLabels} of 18,000 configurations", Title(ParetoPng.Create(data)));
-        }
+        Assert.Contains($"best {PlotLimits.LossCurves} of 18,000 configurations", Title(LossCurvesPng.Create(data)));
+        Assert.Contains($"best {PlotLimits.StressRows} of 18,000 configurations", Title(StressHeatmapPng.Create(data)));
+        Assert.Contains($"ranks of the best {PlotLimits.PointLabels} of 18,000 configurations", Title(ParetoPng.Create(data)));
     }
 
     [Fact]
@@ -80,8 +77,7 @@ public sealed class PlotLimitTests(ITestOutputHelper output)
         Assert.Contains($"first {PlotLimits.HiddenUnits} of 1,024 hidden units", html);
         var (width, height) = PngSize(files.Pngs.Single(p => p.EndsWith("best-weights.png", StringComparison.Ordinal)));
         Assert.True(width <= 2_500 && height <= 2_000, $"best-weights.png is {width}×{height} px");
-        if (PngPlots.HasFonts)
-            Assert.Contains($"first {PlotLimits.HiddenUnits} of 1,024 hidden units", Title(WeightsPng.Create(data)));
+        Assert.Contains($"first {PlotLimits.HiddenUnits} of 1,024 hidden units", Title(WeightsPng.Create(data)));
     }
 
     internal static string Title(PngPlot? png) => png!.Plot.Axes.Title.Label.Text;

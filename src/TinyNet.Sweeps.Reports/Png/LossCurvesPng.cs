@@ -10,7 +10,7 @@ internal static class LossCurvesPng
         var best = PlotLimits.Best(data, PlotLimits.LossCurves);
         var curves = LossCurves.Of(data, best.Shown);
         if (curves.Count == 0) return null;
-        var plot = new Plot();
+        var plot = PngPlots.NewPlot();
         for (int i = 0; i < curves.Count; i++)
         {
             var c = curves[i];
@@ -21,10 +21,10 @@ internal static class LossCurvesPng
             band.LineWidth = 0;
             var line = plot.Add.ScatterLine(xs, c.Mean, color);
             line.LineWidth = 2;
-            if (PngPlots.HasFonts) line.LegendText = $"#{c.Row.Rank} {ReportData.DisplayName(c.Row)}";
+            line.LegendText = $"#{c.Row.Rank} {ReportData.DisplayName(c.Row)}";
         }
         PngPlots.Title(plot, "Training loss (mean ± 1 std over seeds)", "epoch", "loss", PlotLimits.Note(best));
-        if (PngPlots.HasFonts) plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Alignment.LowerLeft);
         plot.Axes.SetLimitsY(0, curves.Max(c => c.Mean.Zip(c.Std, (m, s) => m + s).Where(double.IsFinite).DefaultIfEmpty(1).Max()) * 1.05);
         return new PngPlot(plot);
     }

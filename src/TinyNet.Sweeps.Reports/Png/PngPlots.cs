@@ -1,21 +1,22 @@
 using ScottPlot;
-using SkiaSharp;
 using TinyNet.Sweeps.Domain.Export;
 
 namespace TinyNet.Sweeps.Reports.Png;
 
 /// <summary>
 /// The report's main plots as PNG files (ScottPlot), for slides and issues where HTML does not go.
-/// ScottPlot brings SkiaSharp's self-contained Linux build (no fontconfig), which draws text with the fonts it finds
-/// under the usual font folders; on a machine with none, the plots are drawn without titles and labels
-/// (the HTML report carries every number), rather than failing.
+/// Their text is drawn in the font shipped inside this assembly (<see cref="PlotFont"/>), whatever fonts the machine has.
 /// </summary>
 internal static class PngPlots
 {
     public const int Width = 900, Height = 500;
 
-    /// <summary>Whether any font is installed for text in the PNGs.</summary>
-    public static bool HasFonts { get; } = Detect();
+    /// <summary>A new plot, its text in <see cref="PlotFont"/>.</summary>
+    public static Plot NewPlot()
+    {
+        PlotFont.Register();
+        return new Plot();
+    }
 
     public static IReadOnlyList<string> WriteAll(ReportData data, string folder)
     {
@@ -38,19 +39,12 @@ internal static class PngPlots
     /// <param name="note">What the plot leaves out (see <see cref="PlotLimits"/>), on a second line.</param>
     public static void Title(Plot plot, string title, string? x = null, string? y = null, string? note = null)
     {
-        if (!HasFonts) return;
         plot.Title(note is null ? title : $"{title}\n{note}");
         if (x is not null) plot.XLabel(x);
         if (y is not null) plot.YLabel(y);
     }
 
     public static Color Rgb((byte R, byte G, byte B) c) => new(c.R, c.G, c.B);
-
-    private static bool Detect()
-    {
-        try { return SKFontManager.Default.FontFamilies.Any(); }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException) { return false; }
-    }
 }
 
 /// <summary>A plot and the size in pixels it is saved at.</summary>
@@ -65,7 +59,7 @@ internal static class Cells
         rect.FillColor = PngPlots.Rgb(color);
         rect.LineColor = Colors.White;
         rect.LineWidth = 1;
-        if (label is null || !PngPlots.HasFonts) return;
+        if (label is null) return;
         var text = plot.Add.Text(label, left + 0.5, bottom + 0.5);
         text.LabelAlignment = Alignment.MiddleCenter;
         text.LabelFontSize = fontSize;

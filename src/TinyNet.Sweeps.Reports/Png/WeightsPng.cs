@@ -15,17 +15,14 @@ internal static class WeightsPng
         // Each unit a 2×2 block (pixel p at row p / 2, column p % 2), one empty column between units.
         int columns = 3 * units.Shown.Count - 1;
         double scale = Math.Max(1, weights.SelectMany(w => w).Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max());
-        var plot = new Plot();
+        var plot = PngPlots.NewPlot();
         for (int u = 0; u < units.Shown.Count; u++)
             for (int p = 0; p < Math.Min(4, units.Shown[u].Count); p++)
                 Cells.Add(plot, 3 * u + p % 2, 1 - p / 2, Palette.CoolWarm(units.Shown[u][p] / scale),
                     units.Shown[u][p].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), 14);
-        if (PngPlots.HasFonts)
-        {
-            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, units.Shown.Count).Select(u => 3.0 * u + 1).ToArray(),
-                Enumerable.Range(0, units.Shown.Count).Select(u => $"hidden unit {u}").ToArray());
-            plot.Axes.Left.SetTicks([], []);
-        }
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, units.Shown.Count).Select(u => 3.0 * u + 1).ToArray(),
+            Enumerable.Range(0, units.Shown.Count).Select(u => $"hidden unit {u}").ToArray());
+        plot.Axes.Left.SetTicks([], []);
         plot.HideGrid();
         PngPlots.Title(plot, $"First-layer weights of #{best.Row.Rank} {ReportData.DisplayName(best.Row)} (seed {best.Trial.Trial.Seed})",
             note: WeightHeatmaps.Note(units));
