@@ -31,6 +31,8 @@ public sealed class TrialGrain(
 
     private Task? _run;
     private int _attempts;
+    /// <summary>An abort came before this trial's start: the start that follows trains nothing.</summary>
+    private bool _abortedBeforeStart;
     /// <summary>Stops the training in hand: the sweep was aborted, or this silo is leaving the cluster.</summary>
     private CancellationTokenSource _stop = new();
     /// <summary>Hyperband's part of the training in hand, when the sweep has early termination.</summary>
@@ -45,6 +47,13 @@ public sealed class TrialGrain(
             _ = outbox.Post(assignment.SweepId, done);
             return Task.CompletedTask;
         }
+        if (_abortedBeforeStart)
+        {
+            // The sweep was aborted while this start was on its way: nothing to train, the coordinator waits to hear so.
+            _abortedBeforeStart = false;
+            _ = CallCoordinatorAsync(assignment.SweepId, assignment.Trial.Id, "Handing back", c => c.ReportStopped(assignment.Trial.Id));
+            return Task.CompletedTask;
+        }
         if (_run is null)
         {
             state.State.Assignment = assignment;
@@ -55,7 +64,9 @@ public sealed class TrialGrain(
 
     public Task Abort()
     {
+        // A coordinator does not wait for its silos to start the trials it sends them, so an abort can overtake a start.
         if (_run is not null) _stop.Cancel();
+        else if (state.State.Result is null) _abortedBeforeStart = true;
         return Task.CompletedTask;
     }
 

@@ -32,6 +32,22 @@ public sealed class AbortTests(ScriptedClusterFixture fixture) : IClassFixture<S
         // (a worker freed by one stop may pick up a queued trial a moment before that one's stop arrives).
         Assert.InRange(ScriptedTrainer.Stopped.Count(s => ids.Contains(s.TrialId)), 1, started.Running);
     }
+
+    [Fact]
+    public async Task An_abort_that_overtakes_a_trials_start_leaves_it_untrained()
+    {
+        // The coordinator does not wait for silos to start what it sends, so its abort can reach a trial first.
+        var trial = SweepDriver.Trials([new TrialConfig { LearningRate = 0.0042, Epochs = 60_000 }], seeds: 1)[0];
+        string sweepId = $"overtaken-{Guid.NewGuid():N}";
+        var grain = fixture.Cluster.Client.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(sweepId, trial.Id));
+
+        await grain.Abort();
+        await grain.Start(new TrialAssignment(sweepId, trial));
+
+        var snapshot = await grain.GetSnapshot();
+        Assert.Equal(TrialPhase.Idle, snapshot.Phase);
+        Assert.Null(snapshot.Result);
+    }
 }
 
 public sealed class SiloStopTests(SiloLossClusterFixture fixture) : IClassFixture<SiloLossClusterFixture>
