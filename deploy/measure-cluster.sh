@@ -2,10 +2,11 @@
 # Prints the multi-machine figures on this machine: trials per second with 1, 2 and 3 silo processes (Redis
 # clustering and storage) against the embedded run, and how long a SIGKILLed silo's trials take to run elsewhere
 # with Orleans' default failure detection. Needs redis-server; uses a Release build.
-#   deploy/measure-cluster.sh [TRIALS]
+#   [EPOCHS=200] [MEASURE_FAILOVER=1] deploy/measure-cluster.sh [TRIALS]   (MEASURE_FAILOVER=0: throughput only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-400}
+EPOCHS=${EPOCHS:-200}
 dotnet build -c Release src/TinyNet.Sweeps.Cli -v q -nologo > /dev/null
 CLI="dotnet src/TinyNet.Sweeps.Cli/bin/Release/net10.0/tinynet-sweeps.dll"
 WORK=$(mktemp -d)
@@ -15,7 +16,10 @@ cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2> /dev/null || true; done; r
 trap cleanup EXIT
 
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no > "$WORK/redis.log" 2>&1 & PIDS+=($!)
+REDIS_PID=$!
 sleep 0.5
+# Redis' own CPU so far, in clock ticks (user + system, from /proc).
+redis_ticks() { awk '{ print $14 + $15 }' "/proc/$REDIS_PID/stat"; }
 REDIS=127.0.0.1:$PORT
 
 sweep() { # name trials epochs
@@ -33,7 +37,7 @@ start_silos() { # cluster count
 
 seconds() { local start=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(date +%s.%N) - $start" | bc; }
 
-main=$(sweep main "$TRIALS" 200); warm=$(sweep warm 40 20)
+main=$(sweep main "$TRIALS" "$EPOCHS"); warm=$(sweep warm 40 20)
 $CLI run "$warm" --out "$WORK/warm-embedded" > /dev/null 2>&1
 t=$(seconds $CLI run "$main" --out "$WORK/embedded")
 printf 'embedded (1 in-process silo, 2 workers, memory storage): %d trials in %.2f s = %.1f trials/s (includes ~1 s start-up)\n' "$TRIALS" "$t" "$(echo "$TRIALS / $t" | bc -l)"
@@ -41,11 +45,15 @@ printf 'embedded (1 in-process silo, 2 workers, memory storage): %d trials in %.
 for n in 1 2 3; do
   start_silos "c$n" "$n"
   $CLI submit "$warm" --redis "$REDIS" --cluster-id "c$n" --wait > /dev/null 2>&1
+  before=$(redis_ticks)
   t=$(seconds $CLI submit "$main" --redis "$REDIS" --cluster-id "c$n" --wait)
-  printf '%d silo process(es), 2 workers each, Redis storage: %d trials in %.2f s = %.1f trials/s (includes ~0.5 s client connect)\n' \
-    "$n" "$TRIALS" "$t" "$(echo "$TRIALS / $t" | bc -l)"
+  redis_ms=$(( ($(redis_ticks) - before) * 1000 / $(getconf CLK_TCK) ))
+  printf '%d silo process(es), 2 workers each, Redis storage: %d trials in %.2f s = %.1f trials/s (includes ~0.5 s client connect); Redis CPU %d ms = %.0f µs a trial\n' \
+    "$n" "$TRIALS" "$t" "$(echo "$TRIALS / $t" | bc -l)" "$redis_ms" "$(echo "$redis_ms * 1000 / $TRIALS" | bc -l)"
   for p in $(pgrep -f "cluster-id c$n "); do kill -9 "$p" 2> /dev/null || true; done
 done
+
+[ "${MEASURE_FAILOVER:-1}" = 0 ] && exit 0
 
 # Failover with Orleans' default failure detection: SIGKILL one silo of three mid-sweep.
 start_silos f 3
