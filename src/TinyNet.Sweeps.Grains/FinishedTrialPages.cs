@@ -63,7 +63,19 @@ public sealed class FinishedTrialPages(IGrainStorage storage, GrainId owner, str
             page.State ??= new FinishedTrialPage();
             int start = pageIndex * PageSize, end = Math.Min(_ids.Count, start + PageSize);
             page.State.TrialIds = _ids.GetRange(start, end - start);
-            await storage.WriteStateAsync(PageName(pageIndex), owner, page);
+            try
+            {
+                await storage.WriteStateAsync(PageName(pageIndex), owner, page);
+            }
+            catch (InconsistentStateException)
+            {
+                // A write that timed out may have landed after all (a store cut off mid-write), leaving this page's ETag
+                // behind. The coordinator's list is the sweep's: take the stored ETag and write it again.
+                var stored = new GrainState<FinishedTrialPage>(new FinishedTrialPage());
+                await storage.ReadStateAsync(PageName(pageIndex), owner, stored);
+                page.ETag = stored.ETag;
+                await storage.WriteStateAsync(PageName(pageIndex), owner, page);
+            }
             _saved = end;
         }
     }

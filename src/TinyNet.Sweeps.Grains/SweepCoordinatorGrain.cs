@@ -497,7 +497,18 @@ public sealed class SweepCoordinatorGrain(
         if (header.State == _state && header.FinishedPages == FinishedPages.PageCount && progressState.RecordExists) return;
         header.State = _state;
         header.FinishedPages = FinishedPages.PageCount;
-        await progressState.WriteStateAsync();
+        try
+        {
+            await progressState.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // As for the pages: a timed-out write that landed left the ETag behind. Read it, and write this header again.
+            await progressState.ReadStateAsync();
+            progressState.State.State = _state;
+            progressState.State.FinishedPages = FinishedPages.PageCount;
+            await progressState.WriteStateAsync();
+        }
     }
 
     private FinishedTrialPages FinishedPages => _finishedPages ??= new FinishedTrialPages(

@@ -28,6 +28,8 @@ public sealed class TrialGrain(
 {
     /// <summary>A trial that throws is tried again at most this many times, then recorded as failed.</summary>
     public const int MaxRetries = 2;
+    /// <summary>Attempts to save a result (about half a minute in all with store timeouts): outlasts a short partition.</summary>
+    private const int MaxSaveAttempts = 5;
 
     private Task? _run;
     private int _attempts;
@@ -157,20 +159,46 @@ public sealed class TrialGrain(
         Record(result);
         activity?.SetTag("trial.status", outcome.Status.ToString().ToLowerInvariant());
         state.State.Result = result;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            // The coordinator still gets the result; only a later re-ask of this trial would retrain it.
-            logger.LogWarning("Could not save the result of trial {TrialId} of sweep {SweepId} ({Error})", spec.Id, assignment.SweepId, e.Message);
-        }
+        await SaveResultAsync(assignment, result);
         // With the silo's other results, in a batch; the outbox retries, and this trial keeps its result either way.
         await outbox.Post(assignment.SweepId, result);
         // Done: the result is saved, so the activation can go now rather than after the idle collection age (minutes),
         // which would keep every finished trial of a large sweep in memory. A later call reactivates it from its state.
         DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// Saves the result, retrying with growing pauses while the store is out of reach (a partitioned Redis): a result
+    /// that is not saved is gone once this activation is, and the sweep's export reads results from their grains.
+    /// The coordinator still gets the result if every attempt fails; only a later re-ask of this trial would retrain it.
+    /// </summary>
+    private async Task SaveResultAsync(TrialAssignment assignment, TrialResult result)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (attempt > 1)
+                {
+                    // A write that timed out may still have landed: start again from what is stored, with its etag.
+                    await state.ReadStateAsync();
+                    if (state.State.Result is not null) return;
+                    (state.State.Assignment, state.State.Result) = (assignment, result);
+                }
+                await state.WriteStateAsync();
+                return;
+            }
+            catch (Exception e) when (attempt < MaxSaveAttempts)
+            {
+                logger.LogWarning("Could not save the result of trial {TrialId} of sweep {SweepId} ({Error}); retrying", assignment.Trial.Id, assignment.SweepId, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Could not save the result of trial {TrialId} of sweep {SweepId} ({Error})", assignment.Trial.Id, assignment.SweepId, e.Message);
+                return;
+            }
+        }
     }
 
     /// <summary>Hands each band snapshot's metrics to the coordinator, which decides whether the trial goes on.</summary>

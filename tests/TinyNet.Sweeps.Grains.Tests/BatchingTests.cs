@@ -113,6 +113,26 @@ public sealed class BatchingTests
         }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
+
+        /// <summary>What a write that timed out but landed leaves: the stored page's ETag changed behind its writer.</summary>
+        public void ChangeETagBehindTheWriter(string stateName) => _pages[stateName] = (_pages[stateName].Ids, Guid.NewGuid().ToString("N"));
+    }
+
+    [Fact]
+    public async Task A_page_whose_etag_changed_behind_the_coordinator_is_written_again_not_refused()
+    {
+        var storage = new CountingStorage();
+        var owner = GrainId.Create("coordinator", "sweep-2");
+        var pages = new FinishedTrialPages(storage, owner, "finished");
+        pages.Add("t0");
+        await pages.SaveAsync();
+
+        storage.ChangeETagBehindTheWriter("finished-0");
+        pages.Add("t1");
+        await pages.SaveAsync();
+
+        Assert.Equal(0, pages.Unsaved);
+        Assert.Equal(["t0", "t1"], await new FinishedTrialPages(storage, owner, "finished").ReadAsync(1));
     }
 
     [Fact]
