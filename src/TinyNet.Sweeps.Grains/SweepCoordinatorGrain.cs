@@ -324,6 +324,10 @@ public sealed class SweepCoordinatorGrain(
         foreach (var prior in launch.PriorResults) _known.TryAdd(prior.Trial.Id, prior);
         _search = launch.Plan.CreateSearch();
         _hyperband = launch.Plan.CreateHyperband();
+        // Sized once for every trial: grown by doubling, a large sweep's tables leave their old arrays to the GC at each step.
+        _asked.EnsureCapacity(_search.Total);
+        _finished.EnsureCapacity(_search.Total);
+        _results.EnsureCapacity(_search.Total);
         Advance();
     }
 

@@ -34,8 +34,9 @@ public sealed class SweepRunner(IClusterClient client, ILogger<SweepRunner> logg
 
         await coordinator.Start(new SweepLaunch(plan, prior));
         var inFile = prior.Select(r => r.Trial.Id).ToHashSet();
-        // Shared by both follows below, so each trial is written (or counted as reused) once.
-        var handedOn = new HashSet<string>();
+        // Shared by both follows below, so each trial is written (or counted as reused) once. Sized for every trial at
+        // once: grown by doubling, a large sweep's set leaves its old arrays to the GC at each step.
+        var handedOn = new HashSet<string>(plan.Total);
         int reused = 0, ran = 0;
         bool stopped = false;
         using (var log = TrialLog.OpenForAppend(output))

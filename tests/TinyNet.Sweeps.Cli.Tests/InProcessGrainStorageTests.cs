@@ -65,4 +65,40 @@ public sealed class InProcessGrainStorageTests
         await storage.ReadStateAsync("s", Grain, read);
         Assert.False(read.RecordExists);
     }
+
+    [Fact]
+    public async Task States_of_many_grains_and_names_are_kept_apart_and_each_write_gives_a_new_ETag()
+    {
+        using var table = new InProcessGrainStorage.Table();
+        var storage = new InProcessGrainStorage(table, new JsonStates());
+        var grains = Enumerable.Range(0, 2000).Select(i => GrainId.Create(i % 2 == 0 ? "trial" : "coordinator", $"g{i}")).ToList();
+        var etags = new HashSet<string>();
+        foreach (var (grain, i) in grains.Select((g, i) => (g, i)))
+            foreach (string name in new[] { "a", "b" })
+            {
+                var state = new GrainState<Counter>(new Counter { Values = [i, name.Length] });
+                await storage.WriteStateAsync(name, grain, state);
+                Assert.True(etags.Add(state.ETag!));
+                state.State!.Values.Add(-1);
+                await storage.WriteStateAsync(name, grain, state);
+                Assert.True(etags.Add(state.ETag!));
+            }
+
+        await storage.ClearStateAsync("a", grains[7], new GrainState<Counter>(new Counter()) { ETag = await ETagOf("a", grains[7]) });
+        foreach (var (grain, i) in grains.Select((g, i) => (g, i)))
+            foreach (string name in new[] { "a", "b" })
+            {
+                var read = new GrainState<Counter>(new Counter());
+                await storage.ReadStateAsync(name, grain, read);
+                if (i == 7 && name == "a") Assert.False(read.RecordExists);
+                else Assert.Equal([i, name.Length, -1], read.State!.Values);
+            }
+
+        async Task<string?> ETagOf(string name, GrainId grain)
+        {
+            var read = new GrainState<Counter>(new Counter());
+            await storage.ReadStateAsync(name, grain, read);
+            return read.ETag;
+        }
+    }
 }

@@ -145,7 +145,6 @@ public sealed class BatchingTests
 
         foreach (string id in ids.Take(FinishedTrialPages.PageSize + 1)) pages.Add(id);
         await pages.SaveAsync();
-        pages.Add("t0"); // recorded twice (a replay after a reactivation): listed once
         foreach (string id in ids.Skip(FinishedTrialPages.PageSize + 1)) pages.Add(id);
         await pages.SaveAsync();
         await pages.SaveAsync(); // nothing new: nothing written
@@ -157,6 +156,7 @@ public sealed class BatchingTests
 
         var reactivated = new FinishedTrialPages(storage, owner, "finished");
         Assert.Equal(ids, await reactivated.ReadAsync(pages.PageCount));
+        reactivated.Add("t0"); // recorded again as the reactivated coordinator recovers it: listed once
         reactivated.Add("late");
         await reactivated.SaveAsync(); // continues the last page, with the ETag it read
         Assert.Equal([.. ids, "late"], await new FinishedTrialPages(storage, owner, "finished").ReadAsync(3));

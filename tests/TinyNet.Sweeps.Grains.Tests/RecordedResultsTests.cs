@@ -31,6 +31,22 @@ public sealed class RecordedResultsTests
     }
 
     [Fact]
+    public void Every_summary_read_back_equals_the_results_own_summary_whatever_its_outcome()
+    {
+        var completed = Result(0);
+        var failed = Result(1) with { Outcome = new TrainingOutcome(TrialStatus.Failed, [0.5], Error: "libtorch said no"), TrainingMs = 12, QueueMs = 3 };
+        var diverged = Result(2) with { Outcome = new TrainingOutcome(TrialStatus.Diverged, [0.5, double.NaN]), Silo = "other", Attempts = 2 };
+        var stopped = Result(3) with { Outcome = Result(3).Outcome with { Status = TrialStatus.Stopped } };
+        TrialResult[] results = [completed, failed, diverged, stopped];
+        var recorded = new RecordedResults(detailWindow: 1);
+        foreach (var result in results) recorded.Add(result);
+
+        Assert.Equal(results.Select(r => r.Summary()), recorded.Summaries);
+        Assert.Equal(results.Select(r => r.Summary()), recorded.Page(0, 10).Select(p => p.Summary));
+        Assert.Equal([null, null, null, stopped], recorded.Page(0, 10).Select(p => p.Whole));
+    }
+
+    [Fact]
     public void A_page_starts_at_its_cursor_and_holds_at_most_the_maximum()
     {
         var recorded = new RecordedResults();

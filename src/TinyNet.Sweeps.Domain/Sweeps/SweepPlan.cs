@@ -12,6 +12,11 @@ namespace TinyNet.Sweeps.Domain.Sweeps;
 public sealed class SweepPlan(SweepDefinition definition)
 {
     private readonly Lazy<IReadOnlyList<TrialSpec>> _listed = new(() => SweepPlanner.Plan(definition));
+    /// <summary>
+    /// A listed sweep's count, planned and let go when the trials themselves are not kept: a client that submits a
+    /// 100,000-trial sweep needs its size, not its trials.
+    /// </summary>
+    private readonly Lazy<int> _listedCount = new(() => SweepPlanner.Plan(definition).Count);
 
     public SweepDefinition Definition { get; } = definition;
 
@@ -28,7 +33,9 @@ public sealed class SweepPlan(SweepDefinition definition)
         : throw new InvalidOperationException($"a {Definition.Method} sweep decides its trials as it goes");
 
     /// <summary>How many trials the sweep runs (for an adaptive search, at most).</summary>
-    [JsonIgnore] public int Total => CreateSearchFor(this).Total;
+    [JsonIgnore] public int Total => !IsListed ? CreateSearchFor(this).Total
+        : _listed.IsValueCreated ? _listed.Value.Count
+        : _listedCount.Value;
 
     /// <summary>
     /// A grid sweep of explicit configurations, each trained once per seed: what a sweep file with only

@@ -26,9 +26,11 @@ public static class SweepPlanner
             foreach (var point in points)
             {
                 var config = ConfigOf(point, configuration);
+                // One key for every seed of the configuration: one hash, and one string shared by its trials.
+                string key = TrialIdentity.ConfigKey(config);
                 foreach (int seed in sweep.Seeds)
                 {
-                    var trial = TrialIdentity.Create(config, seed, firstIndex + trials.Count, configuration.Label);
+                    var trial = TrialIdentity.Create(config, key, seed, firstIndex + trials.Count, configuration.Label);
                     if (seen.Add(trial.Id))
                         trials.Add(trial);
                 }

@@ -498,8 +498,9 @@ internal static class SweepReader
             return false;
         }
         if (!plan.IsListed) return true; // an adaptive search decides its trials as it goes
-        // The plan keeps its trials: this is the one time the file is planned.
-        int planned = plan.ListedTrials.Count;
+        // Counted, not kept: a client that only submits the sweep never needs its trials (a 100,000-trial sweep's are
+        // about 20 MB); `run` plans them again for its coordinator.
+        int planned = plan.Total;
         if (planned < trials)
             d.Warning(entries.TryGetValue("configurations", out var c) ? c.Key : root,
                 $"{trials - planned} of {trials} trials repeat an earlier trial (same hyperparameters and seed) and are planned once");

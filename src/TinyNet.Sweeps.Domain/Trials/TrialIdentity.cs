@@ -20,9 +20,10 @@ public static class TrialIdentity
 
     public static string TrialId(string configKey, int seed) => $"{configKey}-s{seed}";
 
-    public static TrialSpec Create(TrialConfig config, int seed, int index, string? label = null)
-    {
-        string key = ConfigKey(config);
-        return new TrialSpec(TrialId(key, seed), key, index, config, seed, label);
-    }
+    public static TrialSpec Create(TrialConfig config, int seed, int index, string? label = null) =>
+        Create(config, ConfigKey(config), seed, index, label);
+
+    /// <param name="configKey"><paramref name="config"/>'s <see cref="ConfigKey"/>, computed once for all its seeds.</param>
+    public static TrialSpec Create(TrialConfig config, string configKey, int seed, int index, string? label = null) =>
+        new(TrialId(configKey, seed), configKey, index, config, seed, label);
 }
