@@ -48,7 +48,7 @@ public interface ISiloTrialLauncherGrain : IGrainWithStringKey
 {
     /// <summary>Starts each trial's grain on this silo; returns the ids of the trials it could not start.</summary>
     [Alias("StartTrials")]
-    Task<IReadOnlyList<string>> StartTrials([Immutable] IReadOnlyList<TrialAssignment> assignments);
+    Task<string[]> StartTrials([Immutable] IReadOnlyList<TrialAssignment> assignments);
 
     /// <summary>Hyperband's stops for trials of one sweep training on this silo: each trial ends as it was at its band.</summary>
     [Alias("StopTrialsAtBands")]

@@ -1,3 +1,4 @@
+using System.Runtime;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -65,7 +66,7 @@ internal static class BenchmarkCommand
     private const int OneAtATimeSample = 100;
 
     private sealed record Figures(int Trials, int Epochs, TimeSpan RawWall, TimeSpan RawCpu, TimeSpan ClusterWall, TimeSpan ClusterCpu,
-        double ClusterTrainingMs, IReadOnlyList<TimeSpan> Runs, int SingleTrials, TimeSpan SingleWall, TimeSpan SingleCpu)
+        double ClusterTrainingMs, IReadOnlyList<TimeSpan> Runs, int SingleTrials, TimeSpan SingleWall, TimeSpan SingleCpu, TimeSpan ClusterJit)
     {
         public double OrchestrationShare => (ClusterWall.TotalSeconds - RawWall.TotalSeconds) / ClusterWall.TotalSeconds;
     }
@@ -87,22 +88,24 @@ internal static class BenchmarkCommand
         var raw2 = LanesLoop(trainer, trials, workers);
         return new Figures(trials.Count * 2, trials[0].Config.Epochs, raw1.Wall + raw2.Wall, raw1.Cpu + raw2.Cpu,
             cluster1.Wall + cluster2.Wall, cluster1.Cpu + cluster2.Cpu, cluster1.TrainingMs + cluster2.TrainingMs,
-            [raw1.Wall, cluster1.Wall, cluster2.Wall, raw2.Wall], sample.Count, single.Wall, single.Cpu);
+            [raw1.Wall, cluster1.Wall, cluster2.Wall, raw2.Wall], sample.Count, single.Wall, single.Cpu, cluster1.Jit + cluster2.Jit);
     }
 
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu, double TrainingMs)> ClusterRun(
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu, double TrainingMs, TimeSpan Jit)> ClusterRun(
         SweepRunner runner, SweepPlan plan, IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
     {
         string outDir = Path.Combine(Path.GetTempPath(), $"tinynet-benchmark-{Guid.NewGuid():N}");
         using var trainingTime = new HistogramSum(SweepTelemetry.Name, "tinynet.trial.training_time");
         var cpu = CpuTime();
+        var jit = JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
         using (var folder = ResultsFolderLock.Acquire(outDir, "tinynet-sweeps benchmark"))
             await runner.RunAsync(plan, folder, [], progress, cancellationToken);
         clock.Stop();
         cpu = CpuTime() - cpu;
+        jit = JitInfo.GetCompilationTime() - jit;
         Directory.Delete(outDir, recursive: true);
-        return (clock.Elapsed, cpu, trainingTime.Sum);
+        return (clock.Elapsed, cpu, trainingTime.Sum, jit);
     }
 
     private static TimeSpan CpuTime()
@@ -172,6 +175,9 @@ internal static class BenchmarkCommand
         Row("cluster: training time per trial on its worker", f => $"{(f.ClusterTrainingMs / f.Trials).ToString("0.0", c)} ms");
         Row("cluster: CPU time per trial", f => $"{(f.ClusterCpu.TotalMilliseconds / f.Trials).ToString("0.00", c)} ms");
         Row("cluster: orchestration CPU per trial, (cluster − lanes raw) CPU", f => $"{((f.ClusterCpu - f.RawCpu).TotalMilliseconds / f.Trials).ToString("0.00", c)} ms");
+        // The runtime compiling (and recompiling hot code optimised) while the sweep runs: a cost of the process's first
+        // sweeps, in the CPU above, that a longer sweep spreads thinner.
+        Row("cluster: of which JIT compiling, per trial", f => $"{(f.ClusterJit.TotalMilliseconds / f.Trials).ToString("0.00", c)} ms");
         Row("cluster throughput / one at a time", f => (f.SingleWall.TotalSeconds / f.SingleTrials / (f.ClusterWall.TotalSeconds / f.Trials)).ToString("0.0", c) + "×");
         Row("cluster / raw wall time", f => (f.ClusterWall.TotalSeconds / f.RawWall.TotalSeconds).ToString("0.000", c));
         Row("orchestration share of the sweep's wall time", f => $"{(f.OrchestrationShare * 100).ToString("0.0", c)} %");

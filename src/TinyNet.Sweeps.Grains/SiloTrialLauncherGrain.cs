@@ -12,7 +12,7 @@ namespace TinyNet.Sweeps.Grains;
 [Reentrant]
 public sealed class SiloTrialLauncherGrain(ILocalSiloDetails silo, ILogger<SiloTrialLauncherGrain> logger) : Grain, ISiloTrialLauncherGrain
 {
-    public async Task<IReadOnlyList<string>> StartTrials(IReadOnlyList<TrialAssignment> assignments)
+    public async Task<string[]> StartTrials(IReadOnlyList<TrialAssignment> assignments)
     {
         var here = silo.SiloAddress;
         if (this.GetPrimaryKeyString() != here.ToParsableString())

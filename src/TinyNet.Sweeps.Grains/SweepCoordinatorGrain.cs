@@ -425,7 +425,7 @@ public sealed class SweepCoordinatorGrain(
         _stopsToSend.Clear();
         await Task.WhenAll(bySilo.Select(async stops =>
         {
-            var launcher = GrainFactory.GetGrain<ISiloTrialLauncherGrain>(stops.Key.ToParsableString());
+            var launcher = GrainFactory.GetGrainWithoutReflection<ISiloTrialLauncherGrain>(stops.Key.ToParsableString());
             try { await OnSilo(stops.Key, () => launcher.StopTrialsAtBands(SweepId, [.. stops])); }
             catch (Exception e) { logger.LogWarning("Could not stop {Count} trials on {Silo} at their bands ({Error}); their results will be cut there", stops.Count(), stops.Key, e.Message); }
         }));
@@ -616,10 +616,10 @@ public sealed class SweepCoordinatorGrain(
     /// </summary>
     private async Task StartOn(SiloAddress silo, List<TrialAssignment> group)
     {
-        IReadOnlyList<string> notStarted;
+        string[] notStarted;
         try
         {
-            var launcher = GrainFactory.GetGrain<ISiloTrialLauncherGrain>(silo.ToParsableString());
+            var launcher = GrainFactory.GetGrainWithoutReflection<ISiloTrialLauncherGrain>(silo.ToParsableString());
             notStarted = await OnSilo(silo, () => launcher.StartTrials(group));
         }
         catch (Exception e)
@@ -632,7 +632,7 @@ public sealed class SweepCoordinatorGrain(
             if (!_dispatch.Returned(trialId, out _)) continue;
             if (_state == SweepState.Running && !_finished.Contains(trialId)) _pending.Enqueue(_asked[trialId]);
         }
-        if (notStarted.Count > 0)
+        if (notStarted.Length > 0)
         {
             // A cancelled sweep whose last trials could not start is over now.
             Signal();

@@ -204,7 +204,7 @@ public sealed class TrialGrain(
     /// <summary>Hands each band snapshot's metrics to the coordinator, which decides whether the trial goes on.</summary>
     private async Task ForwardBandsAsync(string sweepId, string trialId, ChannelReader<BandSnapshot> reports)
     {
-        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        var coordinator = GrainFactory.GetGrainWithoutReflection<ISweepCoordinatorGrain>(sweepId);
         await foreach (var snapshot in reports.ReadAllAsync())
         {
             try
@@ -249,7 +249,7 @@ public sealed class TrialGrain(
     /// silos leave can let a message expire), then given up with a warning.</summary>
     private async Task CallCoordinatorAsync(string sweepId, string trialId, string what, Func<ISweepCoordinatorGrain, Task> call)
     {
-        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        var coordinator = GrainFactory.GetGrainWithoutReflection<ISweepCoordinatorGrain>(sweepId);
         for (int attempt = 1; ; attempt++)
         {
             try

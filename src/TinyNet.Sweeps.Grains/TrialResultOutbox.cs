@@ -23,7 +23,7 @@ public sealed class TrialResultOutbox
     private readonly Dictionary<string, SweepBox> _boxes = new();
 
     public TrialResultOutbox(IGrainFactory grains, ILogger<TrialResultOutbox> logger)
-        : this((sweepId, results) => grains.GetGrain<ISweepCoordinatorGrain>(sweepId).ReportResults(results), logger,
+        : this((sweepId, results) => grains.GetGrainWithoutReflection<ISweepCoordinatorGrain>(sweepId).ReportResults(results), logger,
                linger: TimeSpan.Zero, retryDelay: attempt => TimeSpan.FromSeconds(attempt))
     {
     }

@@ -18,6 +18,18 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
+    public async Task Benchmark_in_its_short_form_prints_orchestration_its_JIT_share_and_memory()
+    {
+        var r = await Cli.Run("benchmark", "--trials", "30", "--epochs", "2");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("then: 2 × 30 trials × 2 epochs", r.Output);
+        Assert.Contains("cluster: orchestration CPU per trial", r.Output);
+        Assert.Contains("cluster: of which JIT compiling, per trial", r.Output);
+        Assert.Contains("Peak working set", r.Output);
+    }
+
+    [Fact]
     public async Task Benchmark_engine_in_its_short_form_prints_the_plain_loop_and_each_K()
     {
         // Only that the command runs and reports each figure; the figures themselves are the README's.
