@@ -15,12 +15,14 @@ internal static class SweepWatch
         var cancellationToken = io.Signals.WindDownGracefully();
         await using var log = CommandLog.Start(io, new LogOptions());
         using var trials = folder is null ? null : TrialLog.OpenForAppend(folder);
+        // The trials already in the folder, and those handed on since: the follower hands on each trial once and none of
+        // these (one set for both, not two of every trial of a large sweep).
         var written = folder is null ? new HashSet<string>() : TrialLog.Read(folder.Directory).Results.Select(r => r.Trial.Id).ToHashSet();
-        void Append(IReadOnlyList<TrialResult> results) => trials?.Append([.. results.Where(r => written.Add(r.Trial.Id))]);
+        void Append(IReadOnlyList<TrialResult> results) => trials?.Append(results);
         bool over = LiveProgress.IsAvailable(io)
             ? await new LiveProgress(info.Name, info.Metric, info.Trials)
-                .ShowWhileAsync(LiveProgress.StandardError(), log.Route, progress => SweepFollower.FollowAsync(coordinator, Append, progress, cancellationToken))
-            : await SweepFollower.FollowAsync(coordinator, Append, new ProgressPrinter(info.Trials, log.Logger), cancellationToken);
+                .ShowWhileAsync(LiveProgress.StandardError(), log.Route, progress => SweepFollower.FollowAsync(coordinator, Append, progress, cancellationToken, handedOn: written))
+            : await SweepFollower.FollowAsync(coordinator, Append, new ProgressPrinter(info.Trials, log.Logger), cancellationToken, handedOn: written);
         if (!over)
         {
             // The sweep belongs to the cluster, not to this client: leaving does not stop it.

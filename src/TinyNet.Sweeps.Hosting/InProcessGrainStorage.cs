@@ -39,19 +39,16 @@ public sealed class InProcessGrainStorage(InProcessGrainStorage.Table table, IGr
         }
 
         /// <summary>Appends <paramref name="data"/> under <paramref name="key"/> and makes it the key's state, if its latest ETag is <paramref name="expectedETag"/>.</summary>
-        internal Place Write(StateKey key, ReadOnlySpan<byte> data, string? expectedETag, Func<string?, Exception> refused)
+        internal Place Write(StateKey key, ReadOnlyMemory<byte> data, string? expectedETag, Func<string?, Exception> refused)
         {
-            var record = new byte[key.Bytes.Length + data.Length];
-            key.Bytes.CopyTo(record);
-            data.CopyTo(record.AsSpan(key.Bytes.Length));
             long at;
             lock (_gate)
             {
                 at = _end;
-                _end += record.Length;
+                _end += key.Bytes.Length + data.Length;
             }
             // Written before it is published: a reader never finds a place whose bytes are not there yet.
-            RandomAccess.Write(_file, record, at);
+            RandomAccess.Write(_file, [key.Bytes, data], at);
             var written = new Place(at, key.Bytes.Length, data.Length);
             lock (_gate)
             {
@@ -107,7 +104,7 @@ public sealed class InProcessGrainStorage(InProcessGrainStorage.Table table, IGr
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var written = table.Write(StateKey.Of(stateName, grainId), serializer.Serialize(grainState.State).ToMemory().Span,
+        var written = table.Write(StateKey.Of(stateName, grainId), serializer.Serialize(grainState.State).ToMemory(),
             grainState.ETag, stored => Refused(stateName, grainId, stored, grainState.ETag));
         grainState.ETag = written.ETag;
         grainState.RecordExists = true;
