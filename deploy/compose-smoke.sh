@@ -248,17 +248,26 @@ submit submit /results/failover.yaml --wait --out /results/failover > "$WORK/fai
 client=$!
 log=$SMOKE_RESULTS/failover/trials.jsonl
 victim=""
+coordinator=""
 deadline=$(( $(date +%s) + 180 ))
+# Which silo hosts the coordinator is known as soon as the sweep starts; found first, because reading the silos' logs
+# takes seconds on a loaded machine, long enough for the rest of the sweep to finish before the kill (seen once:
+# 48 of 48 trials recorded when it came, so nothing was left to take over).
+until [ -n "$coordinator" ]; do
+  kill -0 "$client" 2> /dev/null || { tail -20 "$WORK/failover-client.log" >&2; fail "the failover sweep's client ended before its coordinator was found"; }
+  [ "$(date +%s)" -lt "$deadline" ] || fail "no silo logged starting the failover sweep after 180 s"
+  coordinator=$(coordinator_silo)
+  sleep 0.2
+done
 # Strike once a few results are in, at a silo that has trained some (so it holds trials of this sweep).
 until [ -n "$victim" ]; do
   kill -0 "$client" 2> /dev/null || { tail -20 "$WORK/failover-client.log" >&2; fail "the failover sweep's client ended before any silo was killed"; }
   [ "$(date +%s)" -lt "$deadline" ] || fail "no results of the failover sweep after 180 s"
   if [ -s "$log" ] && [ "$(wc -l < "$log")" -ge 3 ]; then
-    coordinator=$(coordinator_silo)
     if [ "${SMOKE_KILL_COORDINATOR:-1}" = 1 ]; then victim=$coordinator
-    else victim=$(jq -r .silo "$log" | grep -E '^silo[0-9]+$' | grep -vx "${coordinator:-none}" | head -1 || true); fi
+    else victim=$(jq -r .silo "$log" | grep -E '^silo[0-9]+$' | grep -vx "$coordinator" | head -1 || true); fi
   fi
-  sleep 0.2
+  sleep 0.1
 done
 done_at_kill=$(wc -l < "$log")
 docker kill -s KILL "$(container "$victim")" > /dev/null

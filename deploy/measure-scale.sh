@@ -3,9 +3,11 @@
 # process (wall time, the silo's and the client's peak RSS, and Redis's memory per trial once the sweep is over).
 # Needs redis-server and GNU time; uses a Release build.
 #   deploy/measure-scale.sh [TRIALS]     # default 100000 (10,000 random configurations x 10 seeds)
+#   SEEDS=100 deploy/measure-scale.sh    # the same trials as 1,000 configurations x 100 seeds (what grows with configurations)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-100000}
+SEEDS=${SEEDS:-10}
 dotnet build -c Release src/TinyNet.Sweeps.Cli -v q -nologo > /dev/null
 CLI="dotnet src/TinyNet.Sweeps.Cli/bin/Release/net10.0/tinynet-sweeps.dll"
 WORK=$(mktemp -d)
@@ -14,12 +16,12 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2> /dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-printf 'name: scale\nmethod: random\nrun_cap: %d\nsampler_seed: 5\nseeds: 10\nparameters:\n  activation: {values: [sigmoid, relu, tanh]}\n  optimizer: {values: [sgd, adam]}\n  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.3}\n  epochs: {value: 1}\n' \
-  $((TRIALS / 10)) > "$WORK/scale.yaml"
+printf 'name: scale\nmethod: random\nrun_cap: %d\nsampler_seed: 5\nseeds: %d\nparameters:\n  activation: {values: [sigmoid, relu, tanh]}\n  optimizer: {values: [sgd, adam]}\n  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.3}\n  epochs: {value: 1}\n' \
+  $((TRIALS / SEEDS)) "$SEEDS" > "$WORK/scale.yaml"
 
 /usr/bin/time -f '%e %M' -o "$WORK/embedded.time" $CLI run "$WORK/scale.yaml" --out "$WORK/embedded" > /dev/null 2>&1
 read -r wall rss < "$WORK/embedded.time"
-printf 'embedded: %d trials in %.1f s (start-up included), peak RSS %d MiB\n' "$TRIALS" "$wall" $((rss / 1024))
+printf 'embedded: %d trials (%d configurations x %d seeds) in %.1f s (start-up included), peak RSS %d MiB\n' "$TRIALS" $((TRIALS / SEEDS)) "$SEEDS" "$wall" $((rss / 1024))
 
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no > "$WORK/redis.log" 2>&1 & PIDS+=($!); disown
 sleep 0.5
