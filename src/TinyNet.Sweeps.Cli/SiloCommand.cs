@@ -76,7 +76,9 @@ internal static class SiloCommand
                 try { await host.StopAsync(TimeSpan.FromSeconds(10)).WaitAsync(TimeSpan.FromSeconds(15)); }
                 catch (Exception e) { log.Logger.Warning("Silo {Name} did not stop cleanly ({Error}); exiting", settings.Name, e.Message); }
                 await log.DisposeAsync();
-                Environment.Exit(ExitCodes.Failure);
+                // Not Environment.Exit: trials still training when the stop gave up would fail under it, and the
+                // coordinator, on this silo too, would record them as failed before the process ended.
+                ProcessExit.Now(ExitCodes.Failure);
                 return ExitCodes.Failure;
             }
             log.Logger.Information("Silo {Name} is leaving the cluster", settings.Name);

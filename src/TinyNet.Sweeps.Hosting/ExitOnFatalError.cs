@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -28,19 +27,6 @@ internal sealed class ExitOnFatalError(ILocalSiloDetails silo, ILogger<ExitOnFat
             logger.LogCritical(exception, "Silo {Name} exits after an error Orleans deems fatal: {Context}", silo.Name, context?.Split('\n')[0]);
         // The process's logger (see AddTinyNetLogging): its JSON file gets the line before the process ends.
         (processLog as IDisposable)?.Dispose();
-        ExitNow(ExitCode);
+        ProcessExit.Now(ExitCode);
     }
-
-    /// <summary>
-    /// Ends the process without exit handlers or libtorch's static destructors: with Environment.Exit, trials still
-    /// training here failed in a libtorch torn down under them, and such a failure reached the sweep as the trial's result.
-    /// </summary>
-    private static void ExitNow(int code)
-    {
-        if (OperatingSystem.IsWindows()) Environment.FailFast($"exit {code}");
-        Exit(code);
-    }
-
-    [DllImport("libc", EntryPoint = "_exit")]
-    private static extern void Exit(int status);
 }
