@@ -1,8 +1,8 @@
-using System.Runtime;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Runtime;
 using Serilog.Events;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

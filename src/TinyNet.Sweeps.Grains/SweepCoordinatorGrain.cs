@@ -325,9 +325,10 @@ public sealed class SweepCoordinatorGrain(
         _search = launch.Plan.CreateSearch();
         _hyperband = launch.Plan.CreateHyperband();
         // Sized once for every trial: grown by doubling, a large sweep's tables leave their old arrays to the GC at each step.
-        _asked.EnsureCapacity(_search.Total);
-        _finished.EnsureCapacity(_search.Total);
-        _results.EnsureCapacity(_search.Total);
+        int total = _search.Total;
+        _asked.EnsureCapacity(total);
+        _finished.EnsureCapacity(total);
+        _results.EnsureCapacity(total);
         Advance();
     }
 

@@ -31,8 +31,6 @@ public sealed class InProcessGrainStorage(InProcessGrainStorage.Table table, IGr
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
         private long _end;
 
-        internal int Count { get { lock (_gate) return _places.Count; } }
-
         internal bool TryFind(StateKey key, out Place place)
         {
             lock (_gate) return _places.TryGetValue(key.Hash, out place);
