@@ -7,7 +7,8 @@ public static class DomainSerialization
 {
     /// <summary>
     /// The domain project knows nothing of Orleans, so its records cross grain boundaries as JSON, except a trial's
-    /// result and its parts, which every trial sends several times and which have Orleans codecs of their own
+    /// result and its parts, which every trial sends several times, and a ranking's rows, which a client reads by the
+    /// thousand: those have Orleans codecs of their own
     /// (<see cref="TrialResultCodecs"/>). Silos and clients must both register this.
     /// </summary>
     public static ISerializerBuilder AddDomainTypes(this ISerializerBuilder serializer) =>

@@ -40,8 +40,16 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("GetProgress"), AlwaysInterleave]
     Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait);
 
+    /// <summary>The whole ranking in one answer: for a few rows, or a caller in the coordinator's process.</summary>
     [Alias("GetRanking")]
     Task<SweepRanking> GetRanking();
+
+    /// <summary>
+    /// At most <paramref name="count"/> rows of the ranking from <paramref name="offset"/> on (a few thousand at most, whatever
+    /// is asked); the ranking is made once and kept for the pages that follow until the next result comes.
+    /// </summary>
+    [Alias("GetRankingPage")]
+    Task<RankingPage> GetRankingPage(int offset, int count);
 
     /// <summary>What the sweep is, or null when no sweep has this id.</summary>
     [Alias("GetInfo"), AlwaysInterleave]

@@ -1,3 +1,4 @@
+using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Domain.Trials;
 
@@ -49,6 +50,26 @@ public sealed record SweepProgress(
 {
     public int Finished => Completed + Diverged + Failed + Stopped;
     public bool IsOver => State is SweepState.Completed or SweepState.Cancelled && Running == 0;
+}
+
+/// <summary>
+/// Rows <paramref name="Offset"/> on of a sweep's ranking, at most a few thousand: a client writes the ranking of many
+/// configurations page by page instead of receiving it whole.
+/// </summary>
+/// <param name="Ranked">How many results the ranking folds: pages with different counts are from different rankings
+/// (results came in between them).</param>
+/// <param name="ParetoFront">With the page that ends the ranking: the config keys on the Pareto front of all its rows.</param>
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.RankingPage")]
+public sealed record RankingPage(
+    [property: Id(0)] string Name,
+    [property: Id(1)] MetricSpec Metric,
+    [property: Id(2)] int Ranked,
+    [property: Id(3)] int TotalRows,
+    [property: Id(4)] int Offset,
+    [property: Id(5)] IReadOnlyList<RankedConfiguration> Rows,
+    [property: Id(6)] IReadOnlyList<string>? ParetoFront)
+{
+    public bool IsLast => Offset + Rows.Count >= TotalRows;
 }
 
 public enum TrialPhase { Idle, Training, Finished }

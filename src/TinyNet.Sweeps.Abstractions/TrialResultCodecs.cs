@@ -196,6 +196,52 @@ internal sealed class TrialResultConverter : IConverter<TrialResult, TrialResult
     };
 }
 
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.MetricSummary")]
+internal struct MetricSummarySurrogate
+{
+    [Id(0)] public double Mean;
+    [Id(1)] public double StdDev;
+    [Id(2)] public int N;
+}
+
+[RegisterConverter]
+internal sealed class MetricSummaryConverter : IConverter<MetricSummary, MetricSummarySurrogate>
+{
+    public MetricSummary ConvertFromSurrogate(in MetricSummarySurrogate s) => new(s.Mean, s.StdDev, s.N);
+
+    public MetricSummarySurrogate ConvertToSurrogate(in MetricSummary m) => new() { Mean = m.Mean, StdDev = m.StdDev, N = m.N };
+}
+
+/// <summary>A ranking's row: a client reads thousands of them at the end of a large sweep.</summary>
+[GenerateSerializer, Immutable, Alias("TinyNet.Sweeps.RankedConfiguration")]
+internal struct RankedConfigurationSurrogate
+{
+    [Id(0)] public int Rank;
+    [Id(1)] public string ConfigKey;
+    [Id(2)] public string? Label;
+    [Id(3)] public TrialConfig Config;
+    [Id(4)] public int[] Seeds;
+    [Id(5)] public int Completed;
+    [Id(6)] public int Diverged;
+    [Id(7)] public int Failed;
+    [Id(8)] public Dictionary<string, MetricSummary> Metrics;
+    [Id(9)] public int Stopped;
+}
+
+[RegisterConverter]
+internal sealed class RankedConfigurationConverter : IConverter<RankedConfiguration, RankedConfigurationSurrogate>
+{
+    public RankedConfiguration ConvertFromSurrogate(in RankedConfigurationSurrogate s) =>
+        new(s.Rank, s.ConfigKey, s.Label, s.Config, s.Seeds, s.Completed, s.Diverged, s.Failed, s.Metrics, s.Stopped);
+
+    public RankedConfigurationSurrogate ConvertToSurrogate(in RankedConfiguration r) => new()
+    {
+        Rank = r.Rank, ConfigKey = r.ConfigKey, Label = r.Label, Config = r.Config, Seeds = ListCodec.Array(r.Seeds),
+        Completed = r.Completed, Diverged = r.Diverged, Failed = r.Failed,
+        Metrics = r.Metrics as Dictionary<string, MetricSummary> ?? new Dictionary<string, MetricSummary>(r.Metrics), Stopped = r.Stopped,
+    };
+}
+
 // Immutable records: passed as they are between grains of one process.
 [RegisterCopier] internal sealed class TrialConfigCopier : ShallowCopier<TrialConfig>;
 [RegisterCopier] internal sealed class TrialSpecCopier : ShallowCopier<TrialSpec>;
@@ -204,6 +250,8 @@ internal sealed class TrialResultConverter : IConverter<TrialResult, TrialResult
 [RegisterCopier] internal sealed class NetworkWeightsCopier : ShallowCopier<NetworkWeights>;
 [RegisterCopier] internal sealed class BandSnapshotCopier : ShallowCopier<BandSnapshot>;
 [RegisterCopier] internal sealed class TrainingOutcomeCopier : ShallowCopier<TrainingOutcome>;
+[RegisterCopier] internal sealed class MetricSummaryCopier : ShallowCopier<MetricSummary>;
+[RegisterCopier] internal sealed class RankedConfigurationCopier : ShallowCopier<RankedConfiguration>;
 [RegisterCopier] internal sealed class TrialResultCopier : ShallowCopier<TrialResult>;
 // The whole ranking, which a client in the silo's process would otherwise get as a JSON round trip of every row.
 [RegisterCopier] internal sealed class SweepRankingCopier : ShallowCopier<SweepRanking>;
@@ -227,6 +275,6 @@ public static class TrialResultCodecs
     public static readonly IReadOnlySet<Type> Types = new HashSet<Type>
     {
         typeof(TrialConfig), typeof(TrialSpec), typeof(TrialMetrics), typeof(StressCaseResult), typeof(NetworkWeights),
-        typeof(BandSnapshot), typeof(TrainingOutcome), typeof(TrialResult),
+        typeof(BandSnapshot), typeof(TrainingOutcome), typeof(TrialResult), typeof(MetricSummary), typeof(RankedConfiguration),
     };
 }

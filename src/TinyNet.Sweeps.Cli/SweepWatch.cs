@@ -29,8 +29,7 @@ internal static class SweepWatch
             io.Error.WriteLine($"Detached from {info.Id}; it goes on in the cluster. Reattach with: tinynet-sweeps status {info.Id} --wait --redis {address.RedisShown}");
             return io.Signals.ExitCode;
         }
-        var ranking = await coordinator.GetRanking();
-        if (folder is not null) RankingExporter.WriteAll(ranking, folder);
+        var ranking = await RankingReader.ExportAsync(coordinator, folder, top);
         io.Console.Write(Tables.Ranking(ranking, top, io.Console.Profile.Width));
         var final = await coordinator.GetProgress(int.MaxValue, TimeSpan.Zero);
         io.Output.WriteLine($"Sweep {info.Id} {final.State.ToString().ToLowerInvariant()}: {final.Completed} completed, {(final.Stopped > 0 ? $"{final.Stopped} stopped, " : "")}{final.Diverged} diverged, {final.Failed} failed of {final.Total}." +

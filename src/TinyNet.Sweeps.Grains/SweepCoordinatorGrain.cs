@@ -75,6 +75,8 @@ public sealed class SweepCoordinatorGrain(
     private Task _saving = Task.CompletedTask;
     private readonly HashSet<string> _finished = new();
     private readonly Dictionary<string, string> _labels = new();
+    // The last ranking asked for, kept while it is current: a client reads a large one page by page.
+    private MadeRanking? _ranking;
     private readonly DispatchPolicy<SiloAddress> _dispatch = new();
     /// <summary>Hyperband's decisions, when the sweep has early termination.</summary>
     private SweepHyperband? _hyperband;
@@ -258,10 +260,33 @@ public sealed class SweepCoordinatorGrain(
         return summary;
     }
 
-    public Task<SweepRanking> GetRanking()
+    public Task<SweepRanking> GetRanking() => Task.FromResult(CurrentRanking().Ranking);
+
+    public Task<RankingPage> GetRankingPage(int offset, int count)
+    {
+        var made = CurrentRanking();
+        var rows = made.Ranking.Rows;
+        offset = Math.Clamp(offset, 0, rows.Count);
+        count = Math.Clamp(count, 0, options.Value.ResultsPerProgress);
+        var page = rows.Skip(offset).Take(count).ToArray();
+        bool last = offset + page.Length >= rows.Count;
+        if (last) made.ParetoFront ??= SweepStatistics.ParetoFront(rows);
+        return Task.FromResult(new RankingPage(made.Ranking.Name, made.Ranking.Metric, made.Ranked, rows.Count, offset, page,
+            last ? made.ParetoFront : null));
+    }
+
+    /// <summary>The ranking of the results recorded so far, made again only once another result (or label) has come.</summary>
+    private MadeRanking CurrentRanking()
     {
         if (_launch is null) throw new InvalidOperationException($"There is no sweep '{SweepId}' in this cluster.");
-        return Task.FromResult(Ranker.Rank(_launch.Plan.Name, _launch.Plan.Metric, _results.Summaries, _labels));
+        if (_ranking is { } made && made.Ranked == _results.Count && made.Labels == _labels.Count) return made;
+        var ranking = Ranker.Rank(_launch.Plan.Name, _launch.Plan.Metric, _results.Summaries, _labels);
+        return _ranking = new MadeRanking(_results.Count, _labels.Count, ranking);
+    }
+
+    private sealed record MadeRanking(int Ranked, int Labels, SweepRanking Ranking)
+    {
+        public IReadOnlyList<string>? ParetoFront { get; set; }
     }
 
     public Task<SweepInfo?> GetInfo() => Task.FromResult(_launch is null
@@ -447,6 +472,7 @@ public sealed class SweepCoordinatorGrain(
     {
         if (!_finished.Add(result.Trial.Id)) return false;
         _results.Add(result, keepWhole || _priorIds.Contains(result.Trial.Id));
+        _ranking = null;
         FinishedPages.Add(result.Trial.Id);
         _statusCounts[(int)result.Outcome.Status]++;
         _search?.Tell(result);

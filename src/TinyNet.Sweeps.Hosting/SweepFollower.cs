@@ -115,7 +115,7 @@ public static class SweepFollower
             if (page.NewResults.Count == 0 || all.Count >= page.Finished) break;
         }
         TrialLog.WriteAll(output, all, info.Labels);
-        RankingExporter.WriteAll(await coordinator.GetRanking(), output);
+        await RankingReader.ExportAsync(coordinator, output, top: 0);
         return page with { NewResults = all, Cursor = all.Count };
     }
 }

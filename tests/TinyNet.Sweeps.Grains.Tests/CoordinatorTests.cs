@@ -1,4 +1,7 @@
+using System.Text.Json;
 using TinyNet.Sweeps.Abstractions;
+using TinyNet.Sweeps.Domain.Export;
+using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Trials;
 
 namespace TinyNet.Sweeps.Grains.Tests;
@@ -72,6 +75,33 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
         Assert.Contains(perSilo, training => training == ClusterFixture.WorkersPerSilo);
         Assert.Equal((0, 0, 24), (samples[^1].Training, samples[^1].Queued, samples[^1].Finished));
     }
+
+    [Fact]
+    public async Task A_ranking_read_in_pages_is_the_whole_ranking_with_its_Pareto_front_on_the_last_page()
+    {
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 11).Select(i => Config(0.01 * i)), seeds: 2);
+        var coordinator = fixture.Cluster.Client.GetGrain<ISweepCoordinatorGrain>($"test-{Guid.NewGuid():N}");
+        await coordinator.Start(SweepDriver.Launch("paged", trials));
+        await SweepDriver.FollowAsync(coordinator, TimeSpan.FromMinutes(3));
+        var whole = await coordinator.GetRanking();
+
+        var pages = new List<RankingPage>();
+        for (int offset = 0; pages.Count == 0 || !pages[^1].IsLast; offset += pages[^1].Rows.Count)
+            pages.Add(await coordinator.GetRankingPage(offset, 4));
+
+        Assert.Equal([4, 4, 3], pages.Select(p => p.Rows.Count));
+        Assert.All(pages, p => Assert.Equal((11, 22, "paged"), (p.TotalRows, p.Ranked, p.Name)));
+        Assert.Equal(whole.Rows.Select(Json), pages.SelectMany(p => p.Rows).Select(Json));
+        Assert.Equal([null, null], pages.Take(2).Select(p => p.ParetoFront));
+        Assert.Equal(SweepStatistics.ParetoFront(whole.Rows), pages[^1].ParetoFront);
+        // However many rows are asked for, a page stays a bounded message; past the end, an empty last page.
+        Assert.Equal(11, (await coordinator.GetRankingPage(0, int.MaxValue)).Rows.Count);
+        var beyond = await coordinator.GetRankingPage(50, 10);
+        Assert.True(beyond.IsLast);
+        Assert.Empty(beyond.Rows);
+    }
+
+    private static string Json(RankedConfiguration row) => JsonSerializer.Serialize(row, SweepJson.Options);
 
     [Fact]
     public async Task A_trial_that_throws_twice_is_retried_and_completes()

@@ -58,7 +58,7 @@ public sealed class SweepFollowerTests
     /// A coordinator that is "reactivated" after a client has read <c>readBeforeMove</c> results: the new activation has
     /// the results in reverse order, at first only the last half of them (those it recovered), the rest as they are re-reported.
     /// </summary>
-    private sealed class MovingCoordinator(IReadOnlyList<TrialResult> all, int readBeforeMove, int pageSize = 4, bool growAfterMove = true) : ISweepCoordinatorGrain
+    private sealed class MovingCoordinator(IReadOnlyList<TrialResult> all, int readBeforeMove, int pageSize = 4, bool growAfterMove = true) : CoordinatorStub
     {
         private List<TrialResult> _recorded = [.. all];
         private string _activation = "first";
@@ -66,7 +66,7 @@ public sealed class SweepFollowerTests
 
         public bool Moved => _activation != "first";
 
-        public Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait)
+        public override Task<SweepProgress> GetProgress(int cursor, TimeSpan maxWait)
         {
             if (!Moved && cursor >= readBeforeMove)
             {
@@ -84,14 +84,9 @@ public sealed class SweepFollowerTests
                 Running: over ? 0 : all.Count - _recorded.Count, page, cursor + page.Count, Activation: _activation));
         }
 
-        public Task<SweepRanking> GetRanking() => Task.FromResult(Ranker.Rank("s", SweepDriver.Metric, _recorded));
-        public Task<SweepInfo?> GetInfo() => throw new NotSupportedException();
-        public Task Start(SweepLaunch launch) => throw new NotSupportedException();
-        public Task ReportResult(TrialResult result) => throw new NotSupportedException();
-        public Task ReportResults(IReadOnlyList<TrialResult> results) => throw new NotSupportedException();
-        public Task ReportBand(string trialId, int epoch, TrialMetrics metrics) => throw new NotSupportedException();
-        public Task Cancel() => throw new NotSupportedException();
-        public Task Abort() => throw new NotSupportedException();
-        public Task ReportStopped(string trialId) => throw new NotSupportedException();
+        public override Task<SweepRanking> GetRanking() => Task.FromResult(Ranker.Rank("s", SweepDriver.Metric, _recorded));
+
+        public override Task<RankingPage> GetRankingPage(int offset, int count) =>
+            Task.FromResult(RankingReaderTests.Page(Ranker.Rank("s", SweepDriver.Metric, _recorded), _recorded.Count, offset, Math.Min(count, pageSize)));
     }
 }

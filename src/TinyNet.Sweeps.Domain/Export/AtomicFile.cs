@@ -12,17 +12,31 @@ public static class AtomicFile
     /// <exception cref="ResultsWriteException">The file could not be written; the old one, if any, is untouched.</exception>
     public static void Write(string path, Action<string> writeTo)
     {
-        string temporary = $"{path}.{Environment.ProcessId}.tmp";
+        string temporary = TemporaryFor(path);
         try
         {
             writeTo(temporary);
             File.Move(temporary, path, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsWriteError(e))
         {
-            try { File.Delete(temporary); }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException) { /* nothing more to do */ }
-            throw new ResultsWriteException($"cannot write {path}: {e.Message.Split(" : ")[0]}; the files written before it are whole.", e);
+            Discard(temporary);
+            throw Failed(path, e);
         }
     }
+
+    /// <summary>Where <paramref name="path"/>'s new content is written before it replaces the file.</summary>
+    public static string TemporaryFor(string path) => $"{path}.{Environment.ProcessId}.tmp";
+
+    /// <summary>Deletes a temporary file that will not replace anything, if it is there.</summary>
+    public static void Discard(string temporary)
+    {
+        try { File.Delete(temporary); }
+        catch (Exception cleanup) when (IsWriteError(cleanup)) { /* nothing more to do */ }
+    }
+
+    public static bool IsWriteError(Exception e) => e is IOException or UnauthorizedAccessException;
+
+    public static ResultsWriteException Failed(string path, Exception e) =>
+        new($"cannot write {path}: {e.Message.Split(" : ")[0]}; the files written before it are whole.", e);
 }

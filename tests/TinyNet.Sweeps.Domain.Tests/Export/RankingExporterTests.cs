@@ -187,6 +187,24 @@ public sealed class RankingExporterTests : IDisposable
     }
 
     [Fact]
+    public void Ranking_files_left_before_they_are_complete_keep_the_old_files_and_no_temporary_ones()
+    {
+        var ranking = Sample();
+        using var folder = ResultsFolderLock.Acquire(_dir, "RankingExporterTests");
+        RankingExporter.WriteAll(ranking, folder);
+        var old = Directory.GetFiles(_dir, "ranking.*").ToDictionary(path => Path.GetFileName(path), File.ReadAllText);
+
+        using (var files = RankingFiles.Begin(folder, "another", ranking.Metric))
+        {
+            files.Write(ranking.Rows.Take(1));
+            Assert.Equal(3, Directory.GetFiles(_dir, "*.tmp").Length);
+        }
+
+        Assert.Equal(old, Directory.GetFiles(_dir, "ranking.*").ToDictionary(path => Path.GetFileName(path), File.ReadAllText));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
     public void Exports_are_deterministic()
     {
         Assert.Equal(RankingExporter.ToCsv(Sample()), RankingExporter.ToCsv(Sample()));
