@@ -170,6 +170,48 @@ public sealed class TrainingWorkerPoolTests
         Assert.Equal([[0], [2]], trainer.Groups.ToArray());
     }
 
+    /// <summary>
+    /// A stop that lands while the worker forms its group (found by a full CI run: an abort at that moment left the group
+    /// empty, and the worker's exception ended the process). The trainer stops the trial when asked for its shape.
+    /// </summary>
+    [Fact]
+    public async Task A_trial_stopped_while_its_group_is_formed_ends_stopped_and_the_worker_goes_on()
+    {
+        using var stop = new CancellationTokenSource();
+        var trainer = new StoppingTrainer(stop);
+        using var pool = Pool(trainer, workers: 1);
+
+        var stopped = pool.TrainAsync(new TrialConfig(), 1, stop.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+        var next = await pool.TrainAsync(new TrialConfig(), 2).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(stop.IsCancellationRequested, "the trainer never stopped the trial: the test did not test anything");
+        Assert.Equal(TrialStatus.Completed, next.Outcome.Status);
+    }
+
+    /// <summary>Stops a trial the first time the pool asks for a shape, then trains as the recording trainer does, at once.</summary>
+    sealed class StoppingTrainer(CancellationTokenSource stop) : ILaneTrainer
+    {
+        private readonly RecordingTrainer _inner = new();
+
+        public LaneGroupKey GroupKey(TrialConfig config)
+        {
+            stop.Cancel();
+            return _inner.GroupKey(config);
+        }
+
+        public int MaxLanesFor(TrialConfig config) => _inner.MaxLanesFor(config);
+
+        public TrainingOutcome Train(TrialConfig config, int seed, CancellationToken cancellationToken = default, BandWatch? bands = null) =>
+            _inner.Train(config, seed, cancellationToken, bands);
+
+        public IReadOnlyList<TrainingOutcome?> TrainGroup(IReadOnlyList<LaneRequest> lanes, Action<int, TrainingOutcome?>? onLeave = null)
+        {
+            _inner.Release.Release();
+            return _inner.TrainGroup(lanes, onLeave);
+        }
+    }
+
     [Fact]
     public async Task A_configuration_no_trainer_can_train_fails_alone()
     {
