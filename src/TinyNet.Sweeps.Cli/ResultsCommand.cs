@@ -27,8 +27,8 @@ internal static class ResultsCommand
             if (folder is not null)
             {
                 string outDir = folder.Directory;
-                var all = await SweepFollower.ExportAsync(coordinator, info, folder);
-                io.Error.WriteLine($"{all.NewResults.Count} trials of {info.Id} ({all.State.ToString().ToLowerInvariant()}) written to {Path.GetFullPath(outDir)}.");
+                var exported = await SweepFollower.ExportAsync(coordinator, info, folder);
+                io.Error.WriteLine($"{exported.Cursor} trials of {info.Id} ({exported.State.ToString().ToLowerInvariant()}) written to {Path.GetFullPath(outDir)}.");
                 if (chosen is null) return ExitCodes.Success;
             }
             var ranking = await coordinator.GetRanking();

@@ -92,31 +92,38 @@ public static class SweepFollower
     }
 
     /// <summary>
-    /// Every result and the ranking of a sweep, written as the embedded run writes them; the results come in pages (a
-    /// coordinator hands over at most a few thousand a call). Returns the progress with every result in it.
+    /// Every result and the ranking of a sweep, written as the embedded run writes them, a page at a time as they come (a
+    /// coordinator hands over at most a few thousand a call): a client exporting 100,000 trials never holds them all.
+    /// Returns the last progress, its <see cref="SweepProgress.Cursor"/> the count of results written.
     /// </summary>
     public static async Task<SweepProgress> ExportAsync(ISweepCoordinatorGrain coordinator, SweepInfo info, ResultsFolderLock output)
     {
-        var all = new List<TrialResult>();
         SweepProgress page;
-        string? activation = null;
-        while (true)
+        using (var log = TrialLog.Replace(output))
         {
-            page = await coordinator.GetProgress(all.Count, TimeSpan.Zero);
-            if (activation is not null && page.Activation != activation)
+            int written = 0;
+            string? activation = null;
+            while (true)
             {
-                // Reactivated meanwhile: its pages are in another order; read them again from the first.
-                all.Clear();
+                page = await coordinator.GetProgress(written, TimeSpan.Zero);
+                if (activation is not null && page.Activation != activation)
+                {
+                    // Reactivated meanwhile: its pages are in another order; write them again from the first.
+                    log.Restart();
+                    written = 0;
+                    activation = page.Activation;
+                    continue;
+                }
                 activation = page.Activation;
-                continue;
+                log.Append(page.NewResults, info.Labels);
+                written += page.NewResults.Count;
+                if (page.NewResults.Count == 0 || written >= page.Finished) break;
             }
-            activation = page.Activation;
-            all.AddRange(page.NewResults);
-            if (page.NewResults.Count == 0 || all.Count >= page.Finished) break;
+            log.Complete();
+            page = page with { NewResults = [], Cursor = written };
         }
-        TrialLog.WriteAll(output, all, info.Labels);
         await RankingReader.ExportAsync(coordinator, output, top: 0);
-        return page with { NewResults = all, Cursor = all.Count };
+        return page;
     }
 }
 

@@ -39,9 +39,12 @@ public sealed class SweepFollowerTests
             {
                 var exported = await SweepFollower.ExportAsync(coordinator, new SweepInfo("s", "s", SweepDriver.Metric, DateTimeOffset.UnixEpoch, Results.Count, new Dictionary<string, string>()), output);
                 Assert.True(coordinator.Moved);
-                Assert.Equal(Results.Select(r => r.Trial.Id).Order(), exported.NewResults.Select(r => r.Trial.Id).Order());
+                Assert.Equal(Results.Count, exported.Cursor);
             }
-            Assert.Equal(Results.Count, Domain.Export.TrialLog.Read(folder).Results.Count);
+            // Every result once: the lines written before the move were written again, not kept beside the new ones.
+            Assert.Equal(Results.Count, File.ReadLines(Path.Combine(folder, Domain.Export.TrialLog.FileName)).Count());
+            Assert.Equal(Results.Select(r => r.Trial.Id).Order(), Domain.Export.TrialLog.Read(folder).Results.Select(r => r.Trial.Id).Order());
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
         }
         finally
         {

@@ -17,6 +17,8 @@ public sealed class TrialLog : IDisposable
     private readonly string _path;
     private long _length;
     private int _appended;
+    /// <summary>The log this one replaces once complete (it is then written to a temporary file beside it).</summary>
+    private string? _replaces;
 
     private TrialLog(FileStream stream, string path)
     {
@@ -45,12 +47,52 @@ public sealed class TrialLog : IDisposable
         }
     }
 
-    /// <summary>Writes a whole log at once (replacing any), as <c>results</c> exports a sweep from a cluster.</summary>
+    /// <summary>Writes a whole log at once (replacing any).</summary>
     public static void WriteAll(ResultsFolderLock folder, IEnumerable<TrialResult> results, IReadOnlyDictionary<string, string> labels)
     {
-        var text = new StringBuilder();
-        foreach (var result in results) text.Append(Line(result, labels.GetValueOrDefault(result.Trial.ConfigKey) ?? result.Trial.Label)).Append('\n');
-        AtomicFile.WriteAllText(Path.Combine(folder.Directory, FileName), text.ToString());
+        using var log = Replace(folder);
+        log.Append([.. results], labels);
+        log.Complete();
+    }
+
+    /// <summary>
+    /// A new log written beside the folder's, which replaces it at <see cref="Complete"/> (disposed before, the old log stays):
+    /// <c>results</c> exports a sweep from a cluster page by page, so a sweep of 100,000 trials is never whole in memory.
+    /// </summary>
+    /// <exception cref="ResultsWriteException">The file cannot be made.</exception>
+    public static TrialLog Replace(ResultsFolderLock folder)
+    {
+        string path = Path.Combine(folder.Directory, FileName);
+        string temporary = AtomicFile.TemporaryFor(path);
+        try
+        {
+            return new TrialLog(new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0), temporary)
+            {
+                _replaces = path,
+            };
+        }
+        catch (Exception e) when (AtomicFile.IsWriteError(e))
+        {
+            throw AtomicFile.Failed(path, e);
+        }
+    }
+
+    /// <summary>Empties a replacing log, to write it again from its first record.</summary>
+    public void Restart()
+    {
+        _stream.SetLength(0);
+        (_length, _appended) = (0, 0);
+    }
+
+    /// <summary>Puts a replacing log in place of the folder's.</summary>
+    /// <exception cref="ResultsWriteException">It could not be put in place; the old log stays.</exception>
+    public void Complete()
+    {
+        if (_replaces is null) throw new InvalidOperationException("only a replacing log is completed");
+        _stream.Dispose();
+        try { File.Move(_path, _replaces, overwrite: true); }
+        catch (Exception e) when (AtomicFile.IsWriteError(e)) { throw AtomicFile.Failed(_replaces, e); }
+        _replaces = null;
     }
 
     /// <exception cref="ResultsWriteException">The record could not be written whole; the file still ends on the record before it.</exception>
@@ -62,14 +104,15 @@ public sealed class TrialLog : IDisposable
     /// the batch does not fit (a full disk), it is cut off and its records are appended one by one, as many as fit.
     /// </summary>
     /// <exception cref="ResultsWriteException">A record could not be written whole; the file still ends on the record before it.</exception>
-    public void Append(IReadOnlyCollection<TrialResult> results)
+    /// <param name="labels">Configurations' labels by config key, for the trials that do not carry theirs.</param>
+    public void Append(IReadOnlyCollection<TrialResult> results, IReadOnlyDictionary<string, string>? labels = null)
     {
         if (results.Count == 0) return;
         using var buffer = new MemoryStream();
         var ends = new List<int>(results.Count);
         foreach (var result in results)
         {
-            JsonSerializer.Serialize(buffer, TrialRecord.From(result, null), SweepJson.Options);
+            JsonSerializer.Serialize(buffer, TrialRecord.From(result, labels?.GetValueOrDefault(result.Trial.ConfigKey)), SweepJson.Options);
             buffer.WriteByte((byte)'\n');
             ends.Add((int)buffer.Length);
         }
@@ -84,7 +127,12 @@ public sealed class TrialLog : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        // A replacing log not completed: the folder keeps its old one.
+        if (_replaces is not null) AtomicFile.Discard(_path);
+    }
 
     private static string Line(TrialResult result, string? label) => JsonSerializer.Serialize(TrialRecord.From(result, label), SweepJson.Options);
 
@@ -102,6 +150,7 @@ public sealed class TrialLog : IDisposable
             // Cut the torn record off, so the file ends on the last whole one (truncating frees space, so it works on a full disk).
             try { _stream.SetLength(_length); }
             catch (IOException) { /* the reader skips a torn last line anyway */ }
+            if (_replaces is not null) throw AtomicFile.Failed(_replaces, e);
             throw new ResultsWriteException(
                 $"cannot write {_path}: {e.Message.Split(" : ")[0]}. The {_appended} trial{(_appended == 1 ? "" : "s")} written by this run " +
                 "before it are saved whole; free some space and run the same command again to resume.", e);

@@ -190,6 +190,34 @@ public sealed class TrialLogTests : IDisposable
     }
 
     [Fact]
+    public void A_replacing_log_takes_the_old_ones_place_only_once_complete_and_restarts_empty()
+    {
+        using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FullCompleted(), null);
+        string old = File.ReadAllText(LogPath);
+        var labels = new Dictionary<string, string> { [DivergedResult().Trial.ConfigKey] = "given" };
+
+        using (var abandoned = TrialLog.Replace(Folder)) abandoned.Append([DivergedResult()], labels);
+        Assert.Equal(old, File.ReadAllText(LogPath));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+
+        using (var log = TrialLog.Replace(Folder))
+        {
+            log.Append([FailedResult(), FullCompleted()]);
+            log.Restart();
+            log.Append([DivergedResult(), Labeled(FailedResult(), "own")], labels);
+            Assert.Equal(old, File.ReadAllText(LogPath));
+            log.Complete();
+        }
+
+        var contents = TrialLog.Read(_dir);
+        Assert.Empty(contents.Problems);
+        Assert.Equal([DivergedResult().Trial.Id, FailedResult().Trial.Id], contents.Results.Select(r => r.Trial.Id));
+        // The label given for a configuration is written; a trial of another configuration keeps its own.
+        Assert.Equal(["given", "own"], contents.Results.Select(r => r.Trial.Label));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
     public void Reopening_appends_after_existing_lines()
     {
         using (var log = TrialLog.OpenForAppend(Folder)) log.Append(FullCompleted(), null);
