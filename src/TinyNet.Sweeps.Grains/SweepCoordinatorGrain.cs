@@ -270,7 +270,6 @@ public sealed class SweepCoordinatorGrain(
         count = Math.Clamp(count, 0, options.Value.ResultsPerProgress);
         var page = rows.Skip(offset).Take(count).ToArray();
         bool last = offset + page.Length >= rows.Count;
-        if (last) made.ParetoFront ??= SweepStatistics.ParetoFront(rows);
         return Task.FromResult(new RankingPage(made.Ranking.Name, made.Ranking.Metric, made.Ranked, rows.Count, offset, page,
             last ? made.ParetoFront : null));
     }
@@ -286,7 +285,8 @@ public sealed class SweepCoordinatorGrain(
 
     private sealed record MadeRanking(int Ranked, int Labels, SweepRanking Ranking)
     {
-        public IReadOnlyList<string>? ParetoFront { get; set; }
+        // Made for the last page only: the whole ranking's front, which a client cannot work out from one page.
+        public IReadOnlyList<string> ParetoFront => field ??= SweepStatistics.ParetoFront(Ranking.Rows);
     }
 
     public Task<SweepInfo?> GetInfo() => Task.FromResult(_launch is null

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using CsvHelper;
 using TinyNet.Sweeps.Domain.Ranking;
 using TinyNet.Sweeps.Domain.Sweeps;
 using TinyNet.Sweeps.Domain.Trials;
