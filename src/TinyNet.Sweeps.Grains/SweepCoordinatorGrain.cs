@@ -75,7 +75,8 @@ public sealed class SweepCoordinatorGrain(
     private Task _saving = Task.CompletedTask;
     private readonly HashSet<string> _finished = new();
     private readonly Dictionary<string, string> _labels = new();
-    // The last ranking asked for, kept while it is current: a client reads a large one page by page.
+    // The last ranking asked for, kept while no result or label has come since (results and labels are only ever added,
+    // so their counts tell): a client reads a large one page by page.
     private MadeRanking? _ranking;
     private readonly DispatchPolicy<SiloAddress> _dispatch = new();
     /// <summary>Hyperband's decisions, when the sweep has early termination.</summary>
@@ -472,7 +473,6 @@ public sealed class SweepCoordinatorGrain(
     {
         if (!_finished.Add(result.Trial.Id)) return false;
         _results.Add(result, keepWhole || _priorIds.Contains(result.Trial.Id));
-        _ranking = null;
         FinishedPages.Add(result.Trial.Id);
         _statusCounts[(int)result.Outcome.Status]++;
         _search?.Tell(result);

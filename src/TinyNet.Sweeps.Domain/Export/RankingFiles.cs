@@ -67,11 +67,13 @@ public sealed class RankingFiles : IDisposable
 
     /// <summary>The next rows, in rank order, to every file.</summary>
     /// <exception cref="ResultsWriteException">A file could not be written.</exception>
-    public void Write(IEnumerable<RankedConfiguration> rows)
+    public void Write(IReadOnlyList<RankedConfiguration> rows)
     {
-        foreach (var row in rows)
-            foreach (var file in _files)
-                Guard(file.Path, () => file.Format.WriteRow(row));
+        foreach (var file in _files)
+            Guard(file.Path, () =>
+            {
+                foreach (var row in rows) file.Format.WriteRow(row);
+            });
     }
 
     /// <summary>Ends every file and puts it in place of the old one.</summary>

@@ -196,7 +196,7 @@ public sealed class RankingExporterTests : IDisposable
 
         using (var files = RankingFiles.Begin(folder, "another", ranking.Metric))
         {
-            files.Write(ranking.Rows.Take(1));
+            files.Write([.. ranking.Rows.Take(1)]);
             Assert.Equal(3, Directory.GetFiles(_dir, "*.tmp").Length);
         }
 
