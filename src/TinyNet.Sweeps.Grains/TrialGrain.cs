@@ -1,17 +1,22 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Trials;
 using TinyNet.Sweeps.Training;
 
 namespace TinyNet.Sweeps.Grains;
 
+/// <summary>
+/// What a trial grain saves: its result once trained. Id 0 held the trial's assignment until the result carried all
+/// of it that was read back (states saved then still load: the serializer skips the field).
+/// </summary>
 [GenerateSerializer, Alias("TinyNet.Sweeps.TrialGrainState")]
 public sealed class TrialGrainState
 {
-    [Id(0)] public TrialAssignment? Assignment { get; set; }
     [Id(1)] public TrialResult? Result { get; set; }
 }
 
@@ -19,8 +24,13 @@ public sealed class TrialGrainState
 /// Owns one trial. <see cref="Start"/> returns at once; the training runs in the silo's training service and
 /// the grain reports the result to its sweep's coordinator when done, so no call stays open for a whole training.
 /// </summary>
+/// <remarks>
+/// The state goes straight through the silo's <see cref="IGrainStorage"/>, read at the first call, rather than through a
+/// <c>[PersistentState]</c> facet: a facet adds a lifecycle stage to every activation and a queued, metered operation to
+/// every read and write, and a sweep activates a trial grain for every trial (`benchmark coordinator` profiles).
+/// One call runs at a time in a grain, so the reads and the write never overlap.
+/// </remarks>
 public sealed class TrialGrain(
-    [PersistentState("trial", SiloSetup.StorageName)] IPersistentState<TrialGrainState> state,
     ITrainingService training,
     TrialResultOutbox outbox,
     IOptions<TrainingOptions> options,
@@ -31,7 +41,17 @@ public sealed class TrialGrain(
     /// <summary>Attempts to save a result (about half a minute in all with store timeouts): outlasts a short partition.</summary>
     private const int MaxSaveAttempts = 5;
 
+    /// <summary>The state's name in the storage, as the facet named it: states saved before still load.</summary>
+    private const string StateName = "trial";
+
+    private readonly GrainState<TrialGrainState> _state = new(new TrialGrainState());
+    private bool _loaded;
+    /// <summary>Never null: made empty at first, and a read of a missing state leaves an empty one.</summary>
+    private TrialGrainState State => _state.State!;
+    private IGrainStorage? _storage;
     private Task? _run;
+    /// <summary>The trial in training, for the log when it is stopped.</summary>
+    private TrialAssignment? _assignment;
     private int _attempts;
     /// <summary>An abort came before this trial's start: the start that follows trains nothing.</summary>
     private bool _abortedBeforeStart;
@@ -40,36 +60,35 @@ public sealed class TrialGrain(
     /// <summary>Hyperband's part of the training in hand, when the sweep has early termination.</summary>
     private BandWatch? _bands;
 
-    public Task Start(TrialAssignment assignment)
+    public async Task Start(TrialAssignment assignment)
     {
-        if (state.State.Result is { } done)
+        var state = await LoadAsync();
+        if (state.Result is { } done)
         {
             // Already trained (a coordinator that lost track of it asks again): report, don't retrain.
             // Not awaited: the coordinator may be waiting on this call.
             _ = outbox.Post(assignment.SweepId, done);
-            return Task.CompletedTask;
+            return;
         }
         if (_abortedBeforeStart)
         {
             // The sweep was aborted while this start was on its way: nothing to train, the coordinator waits to hear so.
             _abortedBeforeStart = false;
             _ = CallCoordinatorAsync(assignment.SweepId, assignment.Trial.Id, "Handing back", c => c.ReportStopped(assignment.Trial.Id));
-            return Task.CompletedTask;
+            return;
         }
         if (_run is null)
         {
-            state.State.Assignment = assignment;
+            _assignment = assignment;
             _run = RunAsync(assignment);
         }
-        return Task.CompletedTask;
     }
 
-    public Task Abort()
+    public async Task Abort()
     {
         // A coordinator does not wait for its silos to start the trials it sends them, so an abort can overtake a start.
         if (_run is not null) _stop.Cancel();
-        else if (state.State.Result is null) _abortedBeforeStart = true;
-        return Task.CompletedTask;
+        else if ((await LoadAsync()).Result is null) _abortedBeforeStart = true;
     }
 
     public Task StopAtBand(int epoch)
@@ -85,16 +104,36 @@ public sealed class TrialGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_run is not { IsCompleted: false } run) return;
-        logger.LogInformation("Trial {TrialId} of sweep {SweepId} stops training because its grain deactivates ({Reason})", state.State.Assignment?.Trial.Id, state.State.Assignment?.SweepId, reason.Description);
+        logger.LogInformation("Trial {TrialId} of sweep {SweepId} stops training because its grain deactivates ({Reason})", _assignment?.Trial.Id, _assignment?.SweepId, reason.Description);
         _stop.Cancel();
         try { await run.WaitAsync(cancellationToken); }
         catch (Exception e) { logger.LogDebug(e, "Trial grain deactivated before its run ended"); }
     }
 
-    public Task<TrialSnapshot> GetSnapshot()
+    public async Task<TrialSnapshot> GetSnapshot()
     {
-        var phase = state.State.Result is not null ? TrialPhase.Finished : _run is not null ? TrialPhase.Training : TrialPhase.Idle;
-        return Task.FromResult(new TrialSnapshot(phase, _attempts, state.State.Result));
+        var state = await LoadAsync();
+        var phase = state.Result is not null ? TrialPhase.Finished : _run is not null ? TrialPhase.Training : TrialPhase.Idle;
+        return new TrialSnapshot(phase, _attempts, state.Result);
+    }
+
+    /// <summary>The trial's state, read from the storage at this activation's first call; a failed read is tried again at the next.</summary>
+    private async ValueTask<TrialGrainState> LoadAsync()
+    {
+        if (!_loaded)
+        {
+            await ReadAsync();
+            _loaded = true;
+        }
+        return State;
+    }
+
+    private IGrainStorage Storage => _storage ??= ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SiloSetup.StorageName);
+
+    private async Task ReadAsync()
+    {
+        await Storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+        _state.State ??= new TrialGrainState();
     }
 
     private async Task RunAsync(TrialAssignment assignment)
@@ -158,7 +197,7 @@ public sealed class TrialGrain(
             (long)(run?.Trained.TotalMilliseconds ?? 0), (long)(run?.Queued.TotalMilliseconds ?? 0));
         Record(result);
         activity?.SetTag("trial.status", outcome.Status.ToString().ToLowerInvariant());
-        state.State.Result = result;
+        State.Result = result;
         await SaveResultAsync(assignment, result);
         // With the silo's other results, in a batch; the outbox retries, and this trial keeps its result either way.
         await outbox.Post(assignment.SweepId, result);
@@ -181,11 +220,11 @@ public sealed class TrialGrain(
                 if (attempt > 1)
                 {
                     // A write that timed out may still have landed: start again from what is stored, with its etag.
-                    await state.ReadStateAsync();
-                    if (state.State.Result is not null) return;
-                    (state.State.Assignment, state.State.Result) = (assignment, result);
+                    await ReadAsync();
+                    if (State.Result is not null) return;
+                    State.Result = result;
                 }
-                await state.WriteStateAsync();
+                await Storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
                 return;
             }
             catch (Exception e) when (attempt < MaxSaveAttempts)

@@ -115,4 +115,26 @@ public sealed class TrialResultCodecsTests
         Assert.DoesNotContain("learning_rate", text);
         Assert.DoesNotContain("config_key", text);
     }
+
+    /// <summary>
+    /// A trial's state as the version before this one saved it, with its assignment beside its result (made by that
+    /// version's grain storage serializer): it must still load, or a resumed sweep would retrain every finished trial.
+    /// </summary>
+    private const string StateWithAssignment =
+        "ICDoQBNzd2VlcC1vbGQhQA90LTAwMDA3QQtjZmctMQEdIQgDBQkDBYF7FK5H4XqEP4EAAAAAAAAAAIEAAAAAAAAAAIEzMzMzMzPTP4EAAAAAAAAAAAENAQICAQ0JAwHgAQ1BCWFkYW3gMQH9urjvR1JlYWRPbmx5TGlzdEludGVyZmFjZUNvZGVjYDFbW2ludF1dAAUBBQAN4OAhwAkhCAMBIQAHgTMzMzMzM9M/gJqZmZmZmck/gJqZmZmZmbk/4CGAmpmZmZmZuT+BmpmZmZmZyT+Bw/UoXI/C7T+BmpmZmZmZ2T+BmpmZmZmZqT+BCtejcD0K7z+BUrgehetR4D/gwQHBAcEBwQHgQQ1zaWxvLTEBMQEFASkBCeDg";
+
+    [Fact]
+    public void A_trial_state_saved_with_its_assignment_loads_its_result()
+    {
+        var storageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>());
+
+        var state = storageSerializer.Deserialize<TrialGrainState>(new BinaryData(Convert.FromBase64String(StateWithAssignment)));
+
+        var result = Assert.IsType<TrialResult>(state?.Result);
+        Assert.Equal(("t-00007", 7, 3, "adam"), (result.Trial.Id, result.Trial.Index, result.Trial.Seed, result.Trial.Label));
+        Assert.Equal(new TrialConfig { Optimizer = OptimizerKind.Adam, LearningRate = 0.01, Epochs = 3 }, result.Trial.Config);
+        Assert.Equal([0.3, 0.2, 0.1], result.Outcome.LossHistory);
+        Assert.Equal(new TrialMetrics(0.1, 0.2, 0.93, 0.4, 0.05, 0.97, 0.51), result.Outcome.Metrics);
+        Assert.Equal(("silo-1", 12L, 1, 10L, 2L), (result.Silo, result.DurationMs, result.Attempts, result.TrainingMs, result.QueueMs));
+    }
 }
