@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
-using Orleans.Runtime.Placement;
 using TinyNet.Sweeps.Abstractions;
 
 namespace TinyNet.Sweeps.Grains;
@@ -21,17 +20,12 @@ public sealed class SiloTrialLauncherGrain(ILocalSiloDetails silo, ILogger<SiloT
             DeactivateOnIdle();
             return [.. assignments.Select(a => a.Trial.Id)];
         }
-        // New trial activations go on this silo, the one the coordinator counted them against.
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, here);
-        try
-        {
-            var failed = await Task.WhenAll(assignments.Select(Start));
-            return [.. failed.OfType<string>()];
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
+        // New trial activations go on this silo, the one the coordinator counted them against: trial grains are placed
+        // on their caller's silo. The coordinator's placement hint for this grain came with the call; it must not go
+        // with every start, where it would cost a request context copied, sent and restored for each trial.
+        RequestContext.Clear();
+        var failed = await Task.WhenAll(assignments.Select(Start));
+        return [.. failed.OfType<string>()];
     }
 
     public Task StopTrialsAtBands(string sweepId, IReadOnlyList<BandStop> stops) =>

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Storage;
 using TinyNet.Sweeps.Abstractions;
 using TinyNet.Sweeps.Domain.Trials;
@@ -29,7 +30,9 @@ public sealed class TrialGrainState
 /// <c>[PersistentState]</c> facet: a facet adds a lifecycle stage to every activation and a queued, metered operation to
 /// every read and write, and a sweep activates a trial grain for every trial (`benchmark coordinator` profiles).
 /// One call runs at a time in a grain, so the reads and the write never overlap.
+/// A new trial activation goes on the silo of the call that activates it: its silo's <see cref="SiloTrialLauncherGrain"/>.
 /// </remarks>
+[PreferLocalPlacement]
 public sealed class TrialGrain(
     ITrainingService training,
     TrialResultOutbox outbox,
@@ -138,8 +141,6 @@ public sealed class TrialGrain(
 
     private async Task RunAsync(TrialAssignment assignment)
     {
-        // The dispatch's placement hint must not follow this trial's own calls.
-        RequestContext.Clear();
         var spec = assignment.Trial;
         // No logging scope for the sweep and trial: every message below names both, and a scope per trial (an AsyncLocal
         // copied into each continuation) cost about 5 % of a 2-epoch trial's orchestration (`benchmark coordinator`).

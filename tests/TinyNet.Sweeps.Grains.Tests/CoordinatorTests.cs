@@ -39,6 +39,42 @@ public sealed class CoordinatorTests(ScriptedClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_silo_launcher_activates_its_trials_on_its_own_silo()
+    {
+        // The coordinator counts each trial against the silo whose launcher it calls: the trial must train there.
+        var client = fixture.Cluster.Client;
+        string sweepId = $"placement-{Guid.NewGuid():N}";
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 5 * ClusterFixture.Silos).Select(i => Config(0.001 * i, epochs: 1)), seeds: 1);
+        var expected = new Dictionary<string, string>();
+        foreach (var (silo, i) in fixture.Cluster.Silos.Select((s, i) => (s, i)))
+        {
+            var mine = trials.Where((_, k) => k % ClusterFixture.Silos == i).ToList();
+            // As the coordinator does: the launcher is placed on the silo it stands for.
+            RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, silo.SiloAddress);
+            try
+            {
+                var launcher = client.GetGrain<ISiloTrialLauncherGrain>(silo.SiloAddress.ToParsableString());
+                Assert.Empty(await launcher.StartTrials([.. mine.Select(t => new TrialAssignment(sweepId, t))]));
+            }
+            finally { RequestContext.Clear(); }
+            foreach (var trial in mine) expected[trial.Id] = silo.Name;
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        foreach (var (trialId, siloName) in expected)
+        {
+            var trial = client.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(sweepId, trialId));
+            TrialSnapshot snapshot;
+            while ((snapshot = await trial.GetSnapshot()).Result is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"trial {trialId} not finished: {snapshot}");
+                await Task.Delay(20);
+            }
+            Assert.Equal(siloName, snapshot.Result.Silo);
+        }
+    }
+
+    [Fact]
     public async Task Progress_tells_trials_training_on_a_worker_from_those_queued_in_their_silo()
     {
         // 24 trials of 600 ms on 3 silos × 2 workers: all are handed out at once, at most 6 train, the rest wait in the silos.
