@@ -26,6 +26,7 @@ public sealed class BenchmarkCommandTests
         Assert.Contains("then: 2 × 30 trials × 2 epochs", r.Output);
         Assert.Contains("cluster: orchestration CPU per trial", r.Output);
         Assert.Contains("cluster: of which JIT compiling, per trial", r.Output);
+        Assert.Contains("cluster: orchestration CPU per trial without JIT compiling", r.Output);
         Assert.Contains("Peak working set", r.Output);
     }
 
