@@ -44,6 +44,19 @@ public sealed class BenchmarkCommandTests
         Assert.Contains("Drawing the batches", r.Output);
     }
 
+    [Fact]
+    public async Task Benchmark_coordinator_in_its_short_form_prints_its_cost_a_trial_and_the_coordinator_ceiling()
+    {
+        var r = await Cli.Run("benchmark", "coordinator", "--silos", "1", "--workers", "2", "--trials", "300");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("300 instantly trained trials through 1 silos x 2 workers", r.Output);
+        Assert.Contains("results/s end to end", r.Output);
+        Assert.Contains("µs of CPU per trial, whole process", r.Output);
+        Assert.Contains("KB allocated per trial, whole process", r.Output);
+        Assert.Contains("results/s into one sweep", r.Output);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("1,2000")]
