@@ -49,6 +49,7 @@ public sealed class TrialGrain(
 
     private readonly GrainState<TrialGrainState> _state = new(new TrialGrainState());
     private bool _loaded;
+    private Task? _loading;
     /// <summary>Never null: made empty at first, and a read of a missing state leaves an empty one.</summary>
     private TrialGrainState State => _state.State!;
     private IGrainStorage? _storage;
@@ -89,9 +90,12 @@ public sealed class TrialGrain(
 
     public async Task Abort()
     {
-        // A coordinator does not wait for its silos to start the trials it sends them, so an abort can overtake a start.
+        var state = await LoadAsync();
+        // Looked at only once the state is read: a start that came first may have begun training meanwhile, since an
+        // abort interleaves with it. A coordinator does not wait for its silos to start the trials it sends them, so an
+        // abort can also overtake a start.
         if (_run is not null) _stop.Cancel();
-        else if ((await LoadAsync()).Result is null) _abortedBeforeStart = true;
+        else if (state.Result is null) _abortedBeforeStart = true;
     }
 
     public Task StopAtBand(int epoch)
@@ -120,13 +124,24 @@ public sealed class TrialGrain(
         return new TrialSnapshot(phase, _attempts, state.Result);
     }
 
-    /// <summary>The trial's state, read from the storage at this activation's first call; a failed read is tried again at the next.</summary>
+    /// <summary>
+    /// The trial's state, read from the storage at this activation's first call; a call that interleaves meanwhile (an
+    /// abort) waits for the same read. A failed read is tried again at the next call.
+    /// </summary>
     private async ValueTask<TrialGrainState> LoadAsync()
     {
         if (!_loaded)
         {
-            await ReadAsync();
-            _loaded = true;
+            var loading = _loading ??= ReadAsync();
+            try
+            {
+                await loading;
+                _loaded = true;
+            }
+            finally
+            {
+                _loading = null;
+            }
         }
         return State;
     }

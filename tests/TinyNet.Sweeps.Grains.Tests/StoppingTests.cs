@@ -34,6 +34,33 @@ public sealed class AbortTests(ScriptedClusterFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task An_abort_that_comes_while_a_start_reads_the_trials_state_stops_it()
+    {
+        // The abort interleaves with the start while the start waits for its state (a grain call to the storage here):
+        // whichever goes on first, the trial must not be left training.
+        var trials = SweepDriver.Trials(Enumerable.Range(1, 12).Select(i => new TrialConfig { LearningRate = 0.00077 * i, Epochs = 60_000 }), seeds: 1);
+        string sweepId = $"interleaved-{Guid.NewGuid():N}";
+        var grains = trials.Select(t => fixture.Cluster.Client.GetGrain<ITrialGrain>(ITrialGrain.KeyFor(sweepId, t.Id))).ToList();
+
+        await Task.WhenAll(trials.Select((trial, i) =>
+        {
+            var start = grains[i].Start(new TrialAssignment(sweepId, trial));
+            var abort = grains[i].Abort();
+            return Task.WhenAll(start, abort);
+        }));
+
+        var deadline = Stopwatch.StartNew();
+        foreach (var grain in grains)
+        {
+            TrialSnapshot snapshot;
+            while ((snapshot = await grain.GetSnapshot()).Phase == TrialPhase.Training && deadline.Elapsed < TimeSpan.FromSeconds(20))
+                await Task.Delay(50);
+            Assert.Equal(TrialPhase.Idle, snapshot.Phase);
+            Assert.Null(snapshot.Result);
+        }
+    }
+
+    [Fact]
     public async Task An_abort_that_overtakes_a_trials_start_leaves_it_untrained()
     {
         // The coordinator does not wait for silos to start what it sends, so its abort can reach a trial first.
