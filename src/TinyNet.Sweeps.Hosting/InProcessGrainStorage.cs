@@ -30,13 +30,27 @@ public sealed class InProcessGrainStorage(InProcessGrainStorage.Table table, IGr
 
         private readonly Dictionary<UInt128, Place> _places = new();
         private readonly Lock _gate = new();
-        private readonly SafeFileHandle _file = File.OpenHandle(
-            Path.Combine(Path.GetTempPath(), $"tinynet-grain-states-{Guid.NewGuid():N}.bin"),
-            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        private readonly SafeFileHandle _file = OpenNamelessFile();
         /// <summary>Records not in the file yet: they start at <see cref="_written"/>, the file's length.</summary>
         private readonly byte[] _buffer = new byte[BufferSize];
         private int _buffered;
         private long _written;
+
+        /// <summary>
+        /// A temporary file that goes with its last handle however the process ends. On Unix its name is removed as soon
+        /// as it is open (the open handle keeps the data), so a process killed by SIGKILL or the OOM killer leaves
+        /// nothing in the temporary folder; delete-on-close, what Windows has, needs a clean exit, and the file holds
+        /// every trial's result of the process's sweeps.
+        /// </summary>
+        private static SafeFileHandle OpenNamelessFile()
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"tinynet-grain-states-{Guid.NewGuid():N}.bin");
+            if (OperatingSystem.IsWindows())
+                return File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+            var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            File.Delete(path);
+            return file;
+        }
 
         internal bool TryFind(StateKey key, out Place place)
         {

@@ -132,6 +132,7 @@ public sealed class FailoverTests(RedisServer redis, ITestOutputHelper output)
             string file = Path.Combine(Path.GetTempPath(), $"failover-{Guid.NewGuid():N}.yaml");
             await File.WriteAllTextAsync(file, SweepYaml);
             var (exitCode, submitted) = await cluster.RunCliAsync($"submit {file}");
+            File.Delete(file); // submitted: the cluster holds the plan
             Assert.True(exitCode == 0, submitted);
             string sweepId = submitted.Split('\n', StringSplitOptions.RemoveEmptyEntries).First(l => l.StartsWith("failover-")).Trim();
 

@@ -10,8 +10,8 @@ internal static class CliProcess
     /// Starts the command line. Through <c>env --default-signal=INT</c>: a process started in the background by a
     /// non-interactive shell inherits SIGINT ignored, and the test host may be such a process; a user's terminal is not.
     /// </summary>
-    public static Process Start(string arguments, string? workingDirectory = null) =>
-        ChildProcesses.Start("env", $"--default-signal=INT dotnet {CliBinary.Dll} {arguments}", workingDirectory: workingDirectory);
+    public static Process Start(string arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        ChildProcesses.Start("env", $"--default-signal=INT dotnet {CliBinary.Dll} {arguments}", environment, workingDirectory);
 
     /// <summary>Runs a command to its end (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string arguments, TimeSpan timeout, string? workingDirectory = null)

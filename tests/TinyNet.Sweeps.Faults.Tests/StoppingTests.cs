@@ -79,11 +79,14 @@ public sealed class StoppingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Two_runs_into_one_folder_one_is_refused_before_training_and_the_lock_dies_with_its_process()
+    public async Task Two_runs_into_one_folder_one_is_refused_before_training_and_the_lock_and_the_temporary_files_die_with_its_process()
     {
+        // Each run's temporary files go in a folder of the test's: the embedded cluster's grain states among them.
+        string temp = Directory.CreateDirectory(Path.Combine(_dir, "tmp")).FullName;
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
         // Started together, as in the report: exactly one of them gets the folder.
-        var a = CliProcess.Start($"run {Sweep} --out {Out} --workers 1");
-        var b = CliProcess.Start($"run {Sweep} --out {Out} --workers 1");
+        var a = CliProcess.Start($"run {Sweep} --out {Out} --workers 1", environment: environment);
+        var b = CliProcess.Start($"run {Sweep} --out {Out} --workers 1", environment: environment);
         Task aExits = a.WaitForExitAsync(), bExits = b.WaitForExitAsync();
         var refused = await Task.WhenAny(aExits, bExits).WaitAsync(TimeSpan.FromMinutes(1)) == aExits ? a : b;
         var owner = refused == a ? b : a;
@@ -99,8 +102,9 @@ public sealed class StoppingTests(ITestOutputHelper output) : IDisposable
         await CliProcess.WaitForRecords(owner, Out, 2, TimeSpan.FromMinutes(2));
         Assert.False(owner.HasExited);
 
-        // SIGKILL leaves no stale lock: the next run takes the folder and resumes.
+        // SIGKILL leaves no stale lock, and no grain states in the temporary folder: the next run takes the folder and resumes.
         ChildProcesses.Kill(owner);
+        Assert.Empty(Directory.GetFiles(temp, "tinynet-grain-states-*"));
         var next = CliProcess.Start($"run {Sweep} --out {Out} --workers 1");
         await ChildProcesses.WaitForOutput(next, "3 trials, 2 already in", TimeSpan.FromMinutes(1));
         var (exit, _) = await CliProcess.SignalAndWaitAsync(next, "INT", StopDeadline);

@@ -17,9 +17,19 @@ public static class ResultsFolder
         ("relu-adam-noisy", new TrialConfig { Optimizer = OptimizerKind.Adam, LearningRate = 0.01, NoiseLevel = 0.6, Epochs = 60 }, 0.6),
     ];
 
+    /// <summary>Folders made by <see cref="Create"/>: tests hand them to reports and browsers, and they go when the test process ends.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> Made = new();
+
+    static ResultsFolder() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (string directory in Made)
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    };
+
     public static string Create()
     {
         string directory = Path.Combine(Path.GetTempPath(), "tinynet-report-" + Guid.NewGuid().ToString("N")[..8]);
+        Made.Add(directory);
         var results = new List<TrialResult>();
         int index = 0;
         foreach (var (label, config, quality) in Configurations)
