@@ -12,8 +12,8 @@ using TinyNet.Sweeps.Training;
 namespace TinyNet.Sweeps.Grains;
 
 /// <summary>
-/// What a trial grain saves: its result once trained. Id 0 held the trial's assignment until the result carried all
-/// of it that was read back (states saved then still load: the serializer skips the field).
+/// What a trial grain saves: its result once trained. Id 0 held the trial's assignment, which nothing read back; states
+/// saved with it still load, since the serializer skips a field it does not know.
 /// </summary>
 [GenerateSerializer, Alias("TinyNet.Sweeps.TrialGrainState")]
 public sealed class TrialGrainState
@@ -29,7 +29,8 @@ public sealed class TrialGrainState
 /// The state goes straight through the silo's <see cref="IGrainStorage"/>, read at the first call, rather than through a
 /// <c>[PersistentState]</c> facet: a facet adds a lifecycle stage to every activation and a queued, metered operation to
 /// every read and write, and a sweep activates a trial grain for every trial (`benchmark coordinator` profiles).
-/// One call runs at a time in a grain, so the reads and the write never overlap.
+/// Only <see cref="Abort"/> and <see cref="StopAtBand"/> interleave with other calls: an abort waits for the read in
+/// flight rather than making its own, and the one write comes from the trial's own run, after the state was read.
 /// A new trial activation goes on the silo of the call that activates it: its silo's <see cref="SiloTrialLauncherGrain"/>.
 /// </remarks>
 [PreferLocalPlacement]
