@@ -13,9 +13,11 @@ public sealed class RedisLossTests(PrivateRedisServer redis) : IClassFixture<Pri
     {
         await using var cluster = new ClusterUnderTest(redis);
         var silo = await cluster.StartSiloAsync();
-        // Four trials long enough (about ten seconds as one group of lanes) to be mid-sweep when Redis empties.
+        // Four trials that train for minutes as one group of lanes, far longer than the silo takes to notice that Redis
+        // emptied (MembershipWatchdog: three reads 3 s apart, on a busy machine more): the sweep is still running when
+        // its silo leaves. Trials of about ten seconds once finished first in CI, and the client rightly saw them done.
         string sweep = Path.Combine(Path.GetTempPath(), $"tinynet-long-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(sweep, "name: long\nmethod: grid\nseeds: 4\nparameters:\n  epochs:\n    value: 100000\n");
+        File.WriteAllText(sweep, "name: long\nmethod: grid\nseeds: 4\nparameters:\n  epochs:\n    value: 100000\n  batch_size:\n    value: 1024\n  hidden_units:\n    value: 64\n");
         try
         {
             var client = ChildProcesses.Start("dotnet", $"{CliBinary.Dll} submit {sweep} --wait --redis {redis.Address} --cluster-id {cluster.ClusterId}");
