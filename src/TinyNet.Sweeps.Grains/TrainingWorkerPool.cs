@@ -157,14 +157,13 @@ public sealed class TrainingWorkerPool : ITrainingService, IDisposable
             return group;
         }
         var key = _lanes.GroupKey(first.Value.Config);
-        var compatible = new List<LinkedListNode<WorkItem>>();
         // The oldest goes whatever: a stop may have come since TakeGroup looked (stops do not take the gate), and a group is
         // never empty (an empty one crashed the worker, and with it the process, when an abort came at that moment).
         // Stopped in training, it leaves at its first epoch.
-        for (var node = first; node is not null; node = node.Next)
+        var compatible = new List<LinkedListNode<WorkItem>> { first };
+        for (var node = first.Next; node is not null; node = node.Next)
         {
-            if (node == first || (!node.Value.CancellationToken.IsCancellationRequested && _lanes.GroupKey(node.Value.Config) == key))
-                compatible.Add(node);
+            if (!node.Value.CancellationToken.IsCancellationRequested && _lanes.GroupKey(node.Value.Config) == key) compatible.Add(node);
         }
         int fairShare = (compatible.Count + _idleWorkers) / (_idleWorkers + 1);
         int take = Math.Min(Math.Min(LanesPerGroup, _lanes.MaxLanesFor(first.Value.Config)), Math.Max(1, fairShare));

@@ -49,8 +49,8 @@ public sealed class TrialGrain(
     private const string StateName = "trial";
 
     private readonly GrainState<TrialGrainState> _state = new(new TrialGrainState());
-    private bool _loaded;
-    private Task? _loading;
+    /// <summary>The read of the state, once asked for; dropped if it failed, so that the next call reads again.</summary>
+    private Task? _load;
     /// <summary>Never null: made empty at first, and a read of a missing state leaves an empty one.</summary>
     private TrialGrainState State => _state.State!;
     private IGrainStorage? _storage;
@@ -131,18 +131,15 @@ public sealed class TrialGrain(
     /// </summary>
     private async ValueTask<TrialGrainState> LoadAsync()
     {
-        if (!_loaded)
+        var load = _load ??= ReadAsync();
+        try
         {
-            var loading = _loading ??= ReadAsync();
-            try
-            {
-                await loading;
-                _loaded = true;
-            }
-            finally
-            {
-                _loading = null;
-            }
+            await load;
+        }
+        catch when (_load == load)
+        {
+            _load = null;
+            throw;
         }
         return State;
     }
